@@ -1,0 +1,45 @@
+package dev.dmaudit.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code dmaudit} command. */
+@Command(name = "dmaudit",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Live device-mapper audit events (DM_CTRL 1338, DM_EVENT 1339) from the Linux kernel.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class,
+        })
+public final class Main {
+
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command line without exiting; used by tests.
+     *
+     * @param args command-line arguments
+     * @return the exit code
+     */
+    public static int run(String... args) {
+        return newCommandLine().execute(args);
+    }
+
+    /** Builds the configured picocli command line (exit codes, error handlers). */
+    static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(new OneLineUsageErrors());
+        cl.setExecutionExceptionHandler(new OneLineExecutionErrors());
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        return cl;
+    }
+}
