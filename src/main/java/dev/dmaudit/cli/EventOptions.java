@@ -1,0 +1,102 @@
+package dev.dmaudit.cli;
+
+import dev.dmaudit.event.EventFilter;
+import dev.dmaudit.record.RecordTypes;
+import dev.dmaudit.record.TypeMapping;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Options shared by {@code decode} and {@code listen}: format, filters, grouping. */
+public final class EventOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text, json or raw (default: ${DEFAULT-VALUE}).")
+    OutputFormat format = OutputFormat.TEXT;
+
+    @Option(names = "--all", description = "Every audit event, not only device-mapper ones.")
+    boolean all;
+
+    @Option(names = "--module", split = ",", paramLabel = "MODULE", description = "Only these DM modules (integrity, crypt, verity, …).")
+    List<String> modules = new ArrayList<>();
+
+    @Option(names = "--op", split = ",", paramLabel = "OP", description = "Only these DM ops (ctr, dtr, integrity-checksum, …).")
+    List<String> ops = new ArrayList<>();
+
+    @Option(names = "--device", paramLabel = "NAME|MAJ:MIN", description = "Only this device.")
+    String device;
+
+    @Option(names = "--type", split = ",", paramLabel = "TYPE", description = "Only events holding these record types (names or numbers).")
+    List<String> types = new ArrayList<>();
+
+    @Option(names = "--dm-types", paramLabel = "CTRL,EVENT",
+            description = "Read these type numbers as DM_CTRL,DM_EVENT (1336,1337 for the pre-merge patch's logs).")
+    String dmTypes;
+
+    @Option(names = "--group-timeout", paramLabel = "MILLIS",
+            description = "How long an event without EOE stays open (default: ${DEFAULT-VALUE} ms).")
+    long groupTimeoutMillis = 300;
+
+    @Option(names = "--max-open-events", paramLabel = "N", description = "Most events grouped at once (default: ${DEFAULT-VALUE}).", hidden = true)
+    int maxOpenEvents = 4096;
+
+    @Option(names = "--max-line-bytes", paramLabel = "N", description = "Longest input line (default: ${DEFAULT-VALUE}).", hidden = true)
+    int maxLineBytes = 1 << 20;
+
+    @Option(names = "--stats", description = "Print counters on stderr at the end.")
+    boolean stats;
+
+    /** @return the filter these options describe */
+    public EventFilter filter() {
+        if (groupTimeoutMillis < 0 || maxOpenEvents < 1 || maxLineBytes < 64) {
+            throw new ParameterException(spec.commandLine(), "--group-timeout, --max-open-events or --max-line-bytes out of range");
+        }
+        Set<Integer> typeNumbers = new HashSet<>();
+        for (String t : types) {
+            int n = RecordTypes.number(t.trim().toUpperCase(java.util.Locale.ROOT));
+            if (n < 0) {
+                try {
+                    n = Integer.parseInt(t.trim());
+                } catch (NumberFormatException e) {
+                    n = -1;
+                }
+            }
+            if (n < 0) {
+                throw new ParameterException(spec.commandLine(), "unknown record type '" + t + "'");
+            }
+            typeNumbers.add(n);
+        }
+        if (device != null && device.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--device needs a name or MAJ:MIN");
+        }
+        return new EventFilter(all, new HashSet<>(modules), new HashSet<>(ops), device, typeNumbers);
+    }
+
+    /** @return the type numbering asked for with --dm-types */
+    public TypeMapping typeMapping() {
+        if (dmTypes == null) {
+            return TypeMapping.standard();
+        }
+        String[] parts = dmTypes.split(",");
+        try {
+            if (parts.length != 2) {
+                throw new NumberFormatException();
+            }
+            int ctrl = Integer.parseInt(parts[0].trim());
+            int event = Integer.parseInt(parts[1].trim());
+            if (ctrl < 1000 || event < 1000 || ctrl > 2999 || event > 2999 || ctrl == event) {
+                throw new NumberFormatException();
+            }
+            return TypeMapping.dmTypes(ctrl, event);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(),
+                    "--dm-types takes two distinct type numbers 1000-2999, e.g. 1336,1337 (got '" + dmTypes + "')");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.dmaudit.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.dmaudit.event.AuditEvent;
+import dev.dmaudit.event.DmControl;
+import dev.dmaudit.event.DmData;
+import dev.dmaudit.event.DmEvent;
+import dev.dmaudit.event.DmRecord;
+import dev.dmaudit.event.ProcessInfo;
+import dev.dmaudit.event.SyscallInfo;
+import dev.dmaudit.record.AuditFields;
+import dev.dmaudit.record.AuditRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+
+/**
+ * One JSON object per line, written with Jackson's streaming generator. Non-ASCII is escaped so
+ * every line is plain ASCII whatever bytes a process put in its comm or a user message.
+ * The schema is documented in README ("JSON output").
+ */
+final class JsonEventWriter implements EventWriter {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .build();
+    private final JsonGenerator gen;
+
+    JsonEventWriter(OutputStream out) {
+        try {
+            this.gen = FACTORY.createGenerator(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create JSON generator", e);
+        }
+        gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        gen.setRootValueSeparator(null);
+    }
+
+    @Override
+    public void write(AuditEvent event, DmEvent dm) throws IOException {
+        gen.writeStartObject();
+        gen.writeNumberField("serial", event.serial());
+        gen.writeStringField("time", Instant.ofEpochMilli(event.timeMillis()).toString());
+        gen.writeNumberField("time_ms", event.timeMillis());
+        gen.writeStringField("kind", dm == null ? "audit" : dm.isData() ? "dm_data" : "dm_control");
+        gen.writeStringField("completion", event.completion().name().toLowerCase(java.util.Locale.ROOT));
+        if (dm != null) {
+            writeDm(dm);
+        }
+        gen.writeArrayFieldStart("records");
+        for (AuditRecord r : event.records()) {
+            writeRecord(r);
+        }
+        gen.writeEndArray();
+        gen.writeEndObject();
+        gen.writeRaw('\n');
+    }
+
+    private void writeDm(DmEvent dm) throws IOException {
+        gen.writeStringField("device", dm.device() == null ? null : dm.device().toString());
+        gen.writeStringField("device_name", dm.deviceName());
+        gen.writeArrayFieldStart("dm");
+        for (DmRecord r : dm.records()) {
+            gen.writeStartObject();
+            gen.writeStringField("type", r instanceof DmControl ? "DM_CTRL" : "DM_EVENT");
+            gen.writeStringField("module", r.module());
+            gen.writeStringField("op", r.op());
+            gen.writeStringField("dev", r.device() == null ? null : r.device().toString());
+            gen.writeBooleanField("success", r.success());
+            if (r instanceof DmControl c) {
+                gen.writeStringField("error_msg", c.errorMsg());
+            } else if (r instanceof DmData d) {
+                if (d.hasSector()) {
+                    gen.writeNumberField("sector", d.sector());
+                } else {
+                    gen.writeNullField("sector");
+                }
+            }
+            gen.writeEndObject();
+        }
+        gen.writeEndArray();
+        ProcessInfo p = dm.process();
+        if (p != null) {
+            gen.writeObjectFieldStart("process");
+            gen.writeNumberField("pid", p.pid());
+            gen.writeNumberField("ppid", p.ppid());
+            gen.writeNumberField("uid", p.uid());
+            if (p.auidSet()) {
+                gen.writeNumberField("auid", p.auid());
+            } else {
+                gen.writeNullField("auid");
+            }
+            if (p.ses() != ProcessInfo.UNSET && p.ses() >= 0) {
+                gen.writeNumberField("ses", p.ses());
+            } else {
+                gen.writeNullField("ses");
+            }
+            gen.writeStringField("tty", p.tty());
+            gen.writeStringField("comm", p.comm());
+            gen.writeStringField("exe", p.exe());
+            gen.writeStringField("subj", p.subj());
+            gen.writeEndObject();
+        }
+        SyscallInfo s = dm.syscall();
+        if (s != null) {
+            gen.writeObjectFieldStart("syscall");
+            gen.writeStringField("arch", s.arch());
+            gen.writeNumberField("syscall", s.syscall());
+            gen.writeBooleanField("success", s.success());
+            gen.writeNumberField("exit", s.exit());
+            gen.writeStringField("proctitle", s.proctitle());
+            gen.writeEndObject();
+        }
+    }
+
+    private void writeRecord(AuditRecord r) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("type", r.typeName());
+        gen.writeNumberField("type_num", r.type());
+        if (r.receivedType() != r.type()) {
+            gen.writeNumberField("received_type", r.receivedType());
+        }
+        if (r.node() != null) {
+            gen.writeStringField("node", r.node());
+        }
+        // Pairs, not an object: records may repeat a key and their order matters.
+        gen.writeArrayFieldStart("fields");
+        AuditFields f = r.fields();
+        for (int i = 0; i < f.size(); i++) {
+            gen.writeStartArray();
+            gen.writeString(f.key(i));
+            gen.writeString(f.value(i));
+            gen.writeEndArray();
+        }
+        gen.writeEndArray();
+        gen.writeEndObject();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        gen.flush();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.dmaudit.cli;
+
+import dev.dmaudit.event.AuditEvent;
+import dev.dmaudit.event.DmEvent;
+import dev.dmaudit.record.AuditRecord;
+import dev.dmaudit.record.RecordTypes;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * auditd log lines: {@code type=DM_CTRL msg=audit(…): …}, each event closed by its EOE line so
+ * {@code ausearch -if} groups it as auditd would have.
+ */
+final class RawEventWriter implements EventWriter {
+    private final Writer out;
+
+    RawEventWriter(OutputStream out) {
+        this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    @Override
+    public void write(AuditEvent event, DmEvent dm) throws IOException {
+        AuditRecord last = null;
+        for (AuditRecord r : event.records()) {
+            // A record's body is kernel text; newlines inside would split the log line.
+            out.write(oneLine(r.toLogLine()));
+            out.write('\n');
+            last = r;
+        }
+        if (last != null && event.completion() == AuditEvent.Completion.EOE) {
+            out.write("type=" + RecordTypes.name(RecordTypes.EOE) + " msg=" + last.eventId() + ": \n");
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s.indexOf('\n') < 0 && s.indexOf('\r') < 0 ? s : s.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.dmaudit.event;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A device-mapper audit event: the DM records of one serial with their context. A failed
+ * constructor is one event holding {@code ctr res=0} and {@code dtr res=1}; a keyed-superblock
+ * mismatch holds a DM_EVENT and the DM_CTRL records of the same ioctl.
+ *
+ * @param serial     the audit serial
+ * @param timeMillis event time, epoch milliseconds
+ * @param records    the DM records in arrival order (never empty)
+ * @param process    the task, from the first DM_CTRL record; null for bio-level events
+ * @param syscall    the SYSCALL/PROCTITLE context; null when the event had none
+ * @param deviceName the mapped device's name when resolved, else null
+ * @param source     the underlying audit event
+ */
+public record DmEvent(long serial, long timeMillis, List<DmRecord> records, ProcessInfo process,
+                      SyscallInfo syscall, String deviceName, AuditEvent source) {
+    /** Defensive copy; at least one record. */
+    public DmEvent {
+        records = List.copyOf(records);
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("a DM event has at least one DM record");
+        }
+    }
+
+    /** @return the event time */
+    public Instant time() {
+        return Instant.ofEpochMilli(timeMillis);
+    }
+
+    /** @return the first DM record */
+    public DmRecord first() {
+        return records.get(0);
+    }
+
+    /** @return the device of the first DM record that names one, or null */
+    public DeviceNumber device() {
+        for (DmRecord r : records) {
+            if (r.device() != null) {
+                return r.device();
+            }
+        }
+        return null;
+    }
+
+    /** @return true when every DM record is a DM_EVENT */
+    public boolean isData() {
+        return records.stream().allMatch(r -> r instanceof DmData);
+    }
+
+    /**
+     * @param name the resolved device name
+     * @return this event carrying that name
+     */
+    public DmEvent withDeviceName(String name) {
+        return new DmEvent(serial, timeMillis, records, process, syscall, name, source);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.dmaudit.event;
+
+import dev.dmaudit.record.AuditRecord;
+import dev.dmaudit.record.RecordTypes;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Groups records into events by serial. An event completes on its EOE; a record that cannot have
+ * companions completes at once (no timer: a bio-level DM_EVENT from a kernel worker has a fresh
+ * serial and never an EOE); otherwise after a bounded timeout. At most {@code maxOpen} events are
+ * open; beyond that the oldest is emitted early and counted. Not thread-safe: one reader thread
+ * drives it. Time is passed in by the caller (wall clock live, record time when reading a log).
+ */
+public final class EventAssembler {
+    private final long timeoutMillis;
+    private final int maxOpen;
+    private final Consumer<AuditEvent> sink;
+    // Insertion order = arrival order of each event's first record, so the head expires first.
+    private final LinkedHashMap<Long, Open> open = new LinkedHashMap<>();
+    private long records;
+    private long events;
+    private long timedOut;
+    private long evicted;
+    private long strayEoe;
+
+    private static final class Open {
+        final long serial;
+        final long timeMillis;
+        final long deadline;
+        final List<AuditRecord> records = new ArrayList<>(6);
+
+        Open(long serial, long timeMillis, long deadline) {
+            this.serial = serial;
+            this.timeMillis = timeMillis;
+            this.deadline = deadline;
+        }
+    }
+
+    /**
+     * @param timeoutMillis how long an event without EOE stays open
+     * @param maxOpen       the most events open at once
+     * @param sink          receives completed events, on the calling thread
+     */
+    public EventAssembler(long timeoutMillis, int maxOpen, Consumer<AuditEvent> sink) {
+        if (timeoutMillis < 0 || maxOpen < 1) {
+            throw new IllegalArgumentException("timeout must be >= 0 and maxOpen >= 1");
+        }
+        this.timeoutMillis = timeoutMillis;
+        this.maxOpen = maxOpen;
+        this.sink = sink;
+    }
+
+    /**
+     * Adds a record; emits whatever it completes.
+     *
+     * @param r         the record
+     * @param nowMillis the current time on the caller's clock
+     */
+    public void accept(AuditRecord r, long nowMillis) {
+        records++;
+        expire(nowMillis);
+        long serial = r.serial();
+        Open e = open.get(serial);
+        if (r.type() == RecordTypes.EOE) {
+            if (e == null) {
+                strayEoe++;
+            } else {
+                open.remove(serial);
+                emit(e, AuditEvent.Completion.EOE);
+            }
+            return;
+        }
+        if (e == null && Standalone.test(r)) {
+            events++;
+            sink.accept(new AuditEvent(serial, r.timeMillis(), List.of(r), AuditEvent.Completion.STANDALONE));
+            return;
+        }
+        if (e == null) {
+            if (open.size() >= maxOpen) {
+                Iterator<Open> it = open.values().iterator();
+                Open oldest = it.next();
+                it.remove();
+                evicted++;
+                emit(oldest, AuditEvent.Completion.EVICTED);
+            }
+            e = new Open(serial, r.timeMillis(), nowMillis + timeoutMillis);
+            open.put(serial, e);
+        }
+        e.records.add(r);
+    }
+
+    /**
+     * Emits events whose timeout has passed.
+     *
+     * @param nowMillis the current time on the caller's clock
+     */
+    public void expire(long nowMillis) {
+        Iterator<Open> it = open.values().iterator();
+        while (it.hasNext()) {
+            Open e = it.next();
+            if (e.deadline > nowMillis) {
+                break;
+            }
+            it.remove();
+            timedOut++;
+            emit(e, AuditEvent.Completion.TIMEOUT);
+        }
+    }
+
+    /** Emits every open event (close, end of input). */
+    public void flush() {
+        Iterator<Open> it = open.values().iterator();
+        while (it.hasNext()) {
+            Open e = it.next();
+            it.remove();
+            emit(e, AuditEvent.Completion.FLUSH);
+        }
+    }
+
+    /** @return the earliest deadline of an open event, or Long.MAX_VALUE when none is open */
+    public long nextDeadline() {
+        return open.isEmpty() ? Long.MAX_VALUE : open.values().iterator().next().deadline;
+    }
+
+    /** @return a snapshot of the counters */
+    public AssemblerStats stats() {
+        return new AssemblerStats(records, events, timedOut, evicted, strayEoe, open.size());
+    }
+
+    private void emit(Open e, AuditEvent.Completion how) {
+        events++;
+        sink.accept(new AuditEvent(e.serial, e.timeMillis, e.records, how));
+    }
+}

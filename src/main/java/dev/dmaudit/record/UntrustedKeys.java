@@ -1,0 +1,58 @@
+package dev.dmaudit.record;
+
+/**
+ * Keys whose values the kernel logs with audit_log_untrustedstring(): quoted when plain, but as
+ * unquoted uppercase hex when they hold a space, quote, control or non-ASCII byte. Only for these
+ * keys is an unquoted hex value decoded, so numbers like {@code a1=c138fd09} stay as written.
+ */
+final class UntrustedKeys {
+    private static final String[] KEYS = {
+        "comm", "exe", "proctitle", "cwd", "name", "path", "cmd", "data", "acct", "new", "old",
+        "ocomm", "key", "dir", "file", "grp", "new_group", "id", "vm", "root_dir", "old-path",
+        "new-path",
+    };
+
+    private UntrustedKeys() {
+    }
+
+    static boolean isUntrusted(byte[] b, int ks, int ke) {
+        if (ke - ks >= 2 && b[ks] == 'a' && isArgSuffix(b, ks + 1, ke)) {
+            return true; // EXECVE a0, a1, … and split a2[0]
+        }
+        outer:
+        for (String k : KEYS) {
+            if (k.length() != ke - ks) {
+                continue;
+            }
+            for (int i = 0; i < k.length(); i++) {
+                if (b[ks + i] != k.charAt(i)) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean isArgSuffix(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to && b[i] >= '0' && b[i] <= '9') {
+            i++;
+        }
+        if (i == from) {
+            return false;
+        }
+        if (i == to) {
+            return true;
+        }
+        if (b[i] != '[' || b[to - 1] != ']') {
+            return false;
+        }
+        for (int j = i + 1; j < to - 1; j++) {
+            if (b[j] < '0' || b[j] > '9') {
+                return false;
+            }
+        }
+        return to - 1 > i + 1;
+    }
+}
