@@ -124,9 +124,16 @@ final class JsonEventWriter implements EventWriter {
         if (r.node() != null) {
             gen.writeStringField("node", r.node());
         }
-        // Pairs, not an object: records may repeat a key and their order matters.
-        gen.writeArrayFieldStart("fields");
-        AuditFields f = r.fields();
+        writePairs("fields", r.fields());
+        if (r.enriched().size() > 0) {
+            writePairs("enriched", r.enriched());
+        }
+        gen.writeEndObject();
+    }
+
+    /** Pairs, not an object: records may repeat a key and their order matters. */
+    private void writePairs(String name, AuditFields f) throws IOException {
+        gen.writeArrayFieldStart(name);
         for (int i = 0; i < f.size(); i++) {
             gen.writeStartArray();
             gen.writeString(f.key(i));
@@ -134,7 +141,6 @@ final class JsonEventWriter implements EventWriter {
             gen.writeEndArray();
         }
         gen.writeEndArray();
-        gen.writeEndObject();
     }
 
     @Override

@@ -82,7 +82,7 @@ public final class AuditLogParser {
         AuditFields enriched = sep < 0 ? AuditFields.empty()
                 : AuditFields.scan(text, sep + 1, end, FieldScanner.MODE_TOP);
         return new AuditRecord(type, received, keptName, id.seconds(), id.millis(), id.serial(), node,
-                text, id.end(), bodyLimit, AuditFields.scan(text, id.end(), bodyLimit, FieldScanner.MODE_TOP),
+                text, id.end(), bodyLimit, AuditFields.scan(text, id.end(), bodyLimit, FieldScanner.modeFor(type)),
                 enriched);
     }
 

@@ -47,7 +47,7 @@ public final class AuditRecordParser {
         EventId id = EventId.parse(text, 0, len);
         int bodyStart = id.end();
         return new AuditRecord(mapping.map(type), type, null, id.seconds(), id.millis(), id.serial(), null,
-                text, bodyStart, len, AuditFields.scan(text, bodyStart, len, FieldScanner.MODE_TOP),
+                text, bodyStart, len, AuditFields.scan(text, bodyStart, len, FieldScanner.modeFor(type)),
                 AuditFields.empty());
     }
 }

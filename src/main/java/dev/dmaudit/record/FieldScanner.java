@@ -12,9 +12,17 @@ final class FieldScanner {
     /** Nested text (user records' msg='…') uses '(' ')' ',' as extra separators. */
     static final int MODE_TOP = 0;
     static final int MODE_NESTED = 1;
+    /** EXECVE records: a0, a1, … are argv strings that may be hex-encoded. */
+    static final int MODE_EXECVE = 2;
 
     private FieldScanner() {
     }
+
+    static int modeFor(int type) {
+        return type == EXECVE ? MODE_EXECVE : MODE_TOP;
+    }
+
+    private static final int EXECVE = 1309;
 
     /**
      * @return the spans array (possibly reallocated); its element 0..count*STRIDE-1 filled, and the
@@ -74,7 +82,7 @@ final class FieldScanner {
                 }
                 valEnd = p;
                 // AppArmor labels carry their mode after a space: subj==/usr/sbin/ntpd (enforce)
-                if (mode == MODE_TOP && p + 1 < to && b[p] == ' ' && b[p + 1] == '(') {
+                if (mode != MODE_NESTED && p + 1 < to && b[p] == ' ' && b[p + 1] == '(') {
                     int q = p + 2;
                     while (q < to && b[q] != ' ' && b[q] != ')' && b[q] != '=') {
                         q++;
@@ -84,7 +92,7 @@ final class FieldScanner {
                         p = q + 1;
                     }
                 }
-                kind = plainKind(b, valStart, valEnd, keyStart, spans[o + 1]);
+                kind = plainKind(b, valStart, valEnd, keyStart, spans[o + 1], mode == MODE_EXECVE);
             }
             spans[o + 2] = valStart;
             spans[o + 3] = valEnd;
@@ -137,7 +145,7 @@ final class FieldScanner {
         return ke - ks == 3 && b[ks] == 'm' && b[ks + 1] == 's' && b[ks + 2] == 'g';
     }
 
-    private static ValueKind plainKind(byte[] b, int vs, int ve, int ks, int ke) {
+    private static ValueKind plainKind(byte[] b, int vs, int ve, int ks, int ke, boolean execve) {
         int len = ve - vs;
         if (len == 1 && b[vs] == '?') {
             return ValueKind.UNSET;
@@ -146,7 +154,7 @@ final class FieldScanner {
                 && b[vs + 4] == 'l' && b[vs + 5] == ')') {
             return ValueKind.NULL;
         }
-        if (len >= 2 && (len & 1) == 0 && UntrustedKeys.isUntrusted(b, ks, ke) && isUpperHex(b, vs, ve)) {
+        if (len >= 2 && (len & 1) == 0 && UntrustedKeys.isUntrusted(b, ks, ke, execve) && isUpperHex(b, vs, ve)) {
             return ValueKind.HEX;
         }
         return ValueKind.PLAIN;

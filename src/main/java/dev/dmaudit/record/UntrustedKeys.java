@@ -7,17 +7,20 @@ package dev.dmaudit.record;
  */
 final class UntrustedKeys {
     private static final String[] KEYS = {
-        "comm", "exe", "proctitle", "cwd", "name", "path", "cmd", "data", "acct", "new", "old",
-        "ocomm", "key", "dir", "file", "grp", "new_group", "id", "vm", "root_dir", "old-path",
-        "new-path",
+        "comm", "exe", "proctitle", "cwd", "name", "path", "cmd", "data", "acct", "ocomm", "key",
+        "dir", "file", "grp", "new_group", "vm", "root_dir",
     };
 
     private UntrustedKeys() {
     }
 
-    static boolean isUntrusted(byte[] b, int ks, int ke) {
-        if (ke - ks >= 2 && b[ks] == 'a' && isArgSuffix(b, ks + 1, ke)) {
-            return true; // EXECVE a0, a1, … and split a2[0]
+    /**
+     * @param execve true inside an EXECVE record, whose a0, a1, … (and split a2[0]) are argv
+     *               strings; elsewhere a0… are syscall arguments in lowercase hex
+     */
+    static boolean isUntrusted(byte[] b, int ks, int ke, boolean execve) {
+        if (execve && ke - ks >= 2 && b[ks] == 'a' && isArgSuffix(b, ks + 1, ke)) {
+            return true;
         }
         outer:
         for (String k : KEYS) {

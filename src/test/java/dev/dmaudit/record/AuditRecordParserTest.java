@@ -52,6 +52,18 @@ class AuditRecordParserTest {
     }
 
     @Test
+    void execveArgumentsMayBeHexButSyscallArgumentsNever() {
+        AuditFields execve = parse(1309, "audit(1.000:1): argc=2 a0=\"ls\" a1=2F746D702F6120622063").fields();
+        assertThat(execve.get("a1")).isEqualTo("/tmp/a b c");
+        AuditFields syscall = parse(1300, "audit(1.000:1): a0=10 a1=AB a2=0").fields();
+        assertThat(syscall.get("a0")).isEqualTo("10");
+        assertThat(syscall.kind(syscall.indexOf("a1"))).isEqualTo(ValueKind.PLAIN);
+        AuditFields config = parse(1305, "audit(1.000:1): op=set audit_backlog_limit=8192 old=64 id=1000").fields();
+        assertThat(config.get("old")).isEqualTo("64");
+        assertThat(config.get("id")).isEqualTo("1000");
+    }
+
+    @Test
     void proctitleNulSeparatorsBecomeSpaces() {
         AuditRecord r = parse(1327, "audit(1795838683.524:13): proctitle=696E74656772697479736574757000636C6F736500696E7465677269747974657374");
         assertThat(r.get("proctitle")).isEqualTo("integritysetup close integritytest");
