@@ -12,7 +12,7 @@ import java.io.BufferedInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,7 +52,7 @@ public final class DecodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EventFilter filter = options.filter();
-        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+        PrintWriter err = spec.commandLine().getErr();
         EventWriter writer = EventWriter.create(options.format, System.out);
         AuditLogParser parser = new AuditLogParser(options.typeMapping());
         long[] delivered = {0};
@@ -104,11 +104,12 @@ public final class DecodeCommand implements Callable<Integer> {
             var s = assembler.stats();
             err.printf("dmaudit: %d lines, %d records, %d events (%d shown), %d malformed lines skipped%n",
                     lineNo, s.records(), s.events(), delivered[0], malformed);
+            err.flush();
         }
         return ExitCodes.OK;
     }
 
-    private static void report(PrintStream err, long lineNo, String msg, boolean quiet) {
+    private static void report(PrintWriter err, long lineNo, String msg, boolean quiet) {
         if (!quiet) {
             err.println("dmaudit: line " + lineNo + ": " + Sanitize.oneLine(msg) + " (skipped)");
         }

@@ -1,0 +1,20 @@
+package dev.dmaudit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SanitizeTest {
+    @Test
+    void plainTextIsUnchanged() {
+        assertThat(Sanitize.visible("integritysetup /dev/loop0 é")).isEqualTo("integritysetup /dev/loop0 é");
+    }
+
+    @Test
+    void controlsEscapesAndBidiBecomeVisible() {
+        assertThat(Sanitize.visible("a\u001b[2Jb\nc\rd\te\u007f\u009b\u202e"))
+                .isEqualTo("a\\x1b[2Jb\\x0ac\\x0dd\\x09e\\x7f\\x9b\\u202e");
+        assertThat(Sanitize.visible("back\\slash")).isEqualTo("back\\\\slash");
+        assertThat(Sanitize.visible(null)).isEmpty();
+    }
+}
