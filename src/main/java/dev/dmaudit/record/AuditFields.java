@@ -13,6 +13,13 @@ public final class AuditFields {
     private static final AuditFields EMPTY = new AuditFields(new byte[0], new int[0], 0);
     private static final ValueKind[] KINDS = ValueKind.values();
 
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        int[] spans = new int[FieldScanner.STRIDE * 64];
+        final int[] count = new int[1];
+    }
+
     private final byte[] text;
     private final int[] spans;
     private final int count;
@@ -27,9 +34,11 @@ public final class AuditFields {
         if (from >= to) {
             return EMPTY;
         }
-        int[] count = new int[1];
-        int[] spans = FieldScanner.scan(text, from, to, mode, new int[FieldScanner.STRIDE * 24], count);
-        return new AuditFields(text, spans, count[0]);
+        // Scan into a per-thread scratch array, keep an exact-size copy: one allocation per record.
+        Scratch s = SCRATCH.get();
+        s.spans = FieldScanner.scan(text, from, to, mode, s.spans, s.count);
+        int n = s.count[0];
+        return new AuditFields(text, java.util.Arrays.copyOf(s.spans, n * FieldScanner.STRIDE), n);
     }
 
     /** @return fields with nothing in them */
