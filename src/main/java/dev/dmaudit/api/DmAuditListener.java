@@ -1,0 +1,510 @@
+package dev.dmaudit.api;
+
+import dev.dmaudit.event.AuditEvent;
+import dev.dmaudit.event.DmEvent;
+import dev.dmaudit.event.DmEvents;
+import dev.dmaudit.event.EventAssembler;
+import dev.dmaudit.event.EventFilter;
+import dev.dmaudit.record.AuditRecord;
+import dev.dmaudit.record.AuditRecordParser;
+import dev.dmaudit.record.MalformedRecordException;
+import dev.dmaudit.record.NetlinkFrames;
+import dev.dmaudit.record.NetlinkMessage;
+import dev.dmaudit.record.RecordTypes;
+import dev.dmaudit.record.TypeMapping;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Live device-mapper audit events for host agents.
+ *
+ * <pre>{@code
+ * try (DmAuditListener l = DmAuditListener.builder().build().start(ev -> agent.report(ev))) {
+ *     ...
+ * }
+ * // or, pulling:
+ * try (DmAuditListener l = DmAuditListener.builder().build().open()) {
+ *     for (Event ev : l) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>A dedicated reader thread receives datagrams, decodes and groups them and puts the events
+ * into a bounded queue; the consumer (the callback's own thread, or the caller of
+ * {@link #take}) drains it. A consumer slower than the kernel loses events explicitly — counted
+ * in {@link Metrics#droppedByQueue()} — and never blocks the reader, which would make the kernel
+ * drop records silently.
+ */
+public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
+    private static final System.Logger LOG = System.getLogger(DmAuditListener.class.getName());
+    private static final Event END = new Event(new AuditEvent(0, 0, java.util.List.of(), AuditEvent.Completion.FLUSH),
+            null, 0, 0, 0);
+
+    private final Config config;
+    private final RecordSource source;
+    private final ArrayBlockingQueue<Event> queue;
+    private final AuditRecordParser parser;
+    private final EventAssembler assembler;
+    private final Coalescer coalescer;
+    private final DeviceNames names;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean stopping;
+    private volatile boolean ended;
+    private Thread reader;
+    private Thread consumer;
+
+    private final AtomicLong datagrams = new AtomicLong();
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong consumerErrors = new AtomicLong();
+    private volatile long events;
+    private volatile long timedOut;
+    private volatile long evicted;
+    private volatile long coalesced;
+
+    private DmAuditListener(Config config, RecordSource source) {
+        this.config = config;
+        this.source = source;
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity + 1); // +1: END always fits
+        this.parser = new AuditRecordParser(config.typeMapping);
+        this.names = config.resolveNames ? new DeviceNames(config.sysfsRoot) : null;
+        this.coalescer = config.coalesceWindow == null ? null
+                : new Coalescer(config.coalesceWindow.toMillis(), 4096, this::enqueue);
+        this.assembler = new EventAssembler(config.groupTimeout.toMillis(), config.maxOpenEvents, this::completed);
+    }
+
+    /** @return a builder with the defaults: multicast, DM events only, no coalescing */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts delivering to a callback on a dedicated thread. An exception from the callback is
+     * counted ({@link Metrics#consumerErrors()}) and logged; delivery goes on.
+     *
+     * @param callback receives each event
+     * @return this listener
+     */
+    public DmAuditListener start(Consumer<Event> callback) {
+        Objects.requireNonNull(callback, "callback");
+        startReader();
+        consumer = new Thread(() -> consume(callback), "dmaudit-consumer");
+        consumer.setDaemon(true);
+        consumer.start();
+        return this;
+    }
+
+    /**
+     * Starts the reader for pull delivery through {@link #take}, {@link #poll}, {@link #iterator}
+     * or {@link #stream}.
+     *
+     * @return this listener
+     */
+    public DmAuditListener open() {
+        startReader();
+        return this;
+    }
+
+    /**
+     * @return the next event, blocking; null once the listener is closed and drained
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public Event take() throws InterruptedException {
+        if (ended) {
+            return null;
+        }
+        Event e = queue.take();
+        return endOrEvent(e);
+    }
+
+    /**
+     * @param timeout how long to wait
+     * @return the next event, or null on timeout or once closed and drained
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public Event poll(Duration timeout) throws InterruptedException {
+        if (ended) {
+            return null;
+        }
+        Event e = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return e == null ? null : endOrEvent(e);
+    }
+
+    private Event endOrEvent(Event e) {
+        if (e == END) {
+            ended = true;
+            queue.offer(END); // let other takers see the end too
+            return null;
+        }
+        delivered.incrementAndGet();
+        return e;
+    }
+
+    /** @return a blocking iterator over events, ending when the listener is closed */
+    @Override
+    public Iterator<Event> iterator() {
+        return new Iterator<>() {
+            private Event next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    try {
+                        next = take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Event next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Event e = next;
+                next = null;
+                return e;
+            }
+        };
+    }
+
+    /** @return a blocking, sequential stream of events, ending when the listener is closed */
+    public Stream<Event> stream() {
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** @return a snapshot of the counters */
+    public Metrics metrics() {
+        RecordSource.SourceCounters c = source.counters();
+        return new Metrics(datagrams.get(), records.get(), malformed.get(), events, delivered.get(), dropped.get(),
+                coalesced, c.enobufs(), c.kernelLostDelta(), c.nonKernelSenders(), timedOut, evicted,
+                consumerErrors.get());
+    }
+
+    /** @return the queue's capacity */
+    public int queueCapacity() {
+        return config.queueCapacity;
+    }
+
+    /**
+     * Stops: ends the reader, flushes open events to the consumer, restores the kernel's audit
+     * state (the source's close), joins the threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopping = true;
+        try {
+            if (reader != null) {
+                source.close(); // wakes a blocked receive
+                joinQuietly(reader, Duration.ofSeconds(10));
+            }
+            // The reader has ended: this thread alone touches the assembler now.
+            assembler.flush();
+            if (coalescer != null) {
+                coalescer.flush();
+                coalesced = coalescer.coalesced();
+            }
+            syncAssemblerStats();
+        } finally {
+            source.close();
+            queue.offer(END);
+            if (consumer != null && consumer != Thread.currentThread()) {
+                joinQuietly(consumer, Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    private void startReader() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("closed");
+        }
+        reader = new Thread(this::readLoop, "dmaudit-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readLoop() {
+        byte[] buf = new byte[config.datagramBufferBytes];
+        int pollMillis = (int) Math.max(10, Math.min(100, config.groupTimeout.toMillis()));
+        NetlinkFrames.Visitor visitor = this::onMessage;
+        try {
+            while (!stopping) {
+                int n = source.receive(buf, pollMillis);
+                if (n < 0) {
+                    break;
+                }
+                long now = config.clock.getAsLong();
+                if (n > 0) {
+                    datagrams.incrementAndGet();
+                    try {
+                        NetlinkFrames.forEach(buf, 0, n, visitor);
+                    } catch (MalformedRecordException e) {
+                        malformed.incrementAndGet();
+                        LOG.log(System.Logger.Level.DEBUG, "malformed datagram skipped: {0}", e.getMessage());
+                    }
+                }
+                assembler.expire(now);
+                if (coalescer != null) {
+                    coalescer.expire(now);
+                    coalesced = coalescer.coalesced();
+                }
+                syncAssemblerStats();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!stopping) {
+                LOG.log(System.Logger.Level.ERROR, "dmaudit reader stopped: " + e, e);
+            }
+        }
+    }
+
+    private void onMessage(NetlinkMessage m) {
+        int type = m.type();
+        // Control replies are the transport's business; AUDIT_REPLACE carries a binary pid.
+        if (!NetlinkFrames.isAuditRecord(type) || type == RecordTypes.REPLACE) {
+            return;
+        }
+        AuditRecord r;
+        try {
+            r = parser.parse(m);
+        } catch (MalformedRecordException e) {
+            malformed.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, "malformed record of type {0} skipped: {1}", type, e.getMessage());
+            return;
+        }
+        records.incrementAndGet();
+        assembler.accept(r, config.clock.getAsLong());
+    }
+
+    private void completed(AuditEvent ev) {
+        DmEvent dm = DmEvents.from(ev);
+        if (dm != null && names != null) {
+            String name = names.name(dm.device());
+            if (name != null) {
+                dm = dm.withDeviceName(name);
+            }
+        }
+        if (!config.filter.test(ev, dm)) {
+            return;
+        }
+        if (coalescer != null && dm != null) {
+            coalescer.accept(ev, dm, config.clock.getAsLong());
+        } else {
+            enqueue(Event.of(ev, dm));
+        }
+    }
+
+    private void enqueue(Event e) {
+        // Single producer: the size check cannot race with another offer, and END keeps its slot.
+        if (queue.size() >= config.queueCapacity || !queue.offer(e)) {
+            long n = dropped.incrementAndGet();
+            if (Long.bitCount(n) == 1) { // log at 1, 2, 4, 8, … drops, not per drop
+                LOG.log(System.Logger.Level.WARNING, "consumer too slow: {0} events dropped so far", n);
+            }
+        }
+    }
+
+    private void consume(Consumer<Event> callback) {
+        while (true) {
+            Event e;
+            try {
+                e = take();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (e == null) {
+                return;
+            }
+            try {
+                callback.accept(e);
+            } catch (RuntimeException ex) {
+                long n = consumerErrors.incrementAndGet();
+                if (Long.bitCount(n) == 1) {
+                    LOG.log(System.Logger.Level.WARNING, "event callback threw (" + n + " so far): " + ex, ex);
+                }
+            }
+        }
+    }
+
+    private void syncAssemblerStats() {
+        var s = assembler.stats();
+        events = s.events();
+        timedOut = s.timedOut();
+        evicted = s.evicted();
+    }
+
+    private static void joinQuietly(Thread t, Duration d) {
+        try {
+            t.join(d.toMillis());
+            if (t.isAlive()) {
+                LOG.log(System.Logger.Level.WARNING, "{0} did not stop within {1}", t.getName(), d);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Settings, fixed at build time. */
+    static final class Config {
+        Mode mode = Mode.MULTICAST;
+        EventFilter filter = EventFilter.dmOnly();
+        boolean enableAudit;
+        int receiveBufferBytes = 64 << 20;
+        int datagramBufferBytes = 64 << 10;
+        Duration groupTimeout = Duration.ofMillis(300);
+        int maxOpenEvents = 4096;
+        int queueCapacity = 65536;
+        boolean resolveNames = true;
+        Path sysfsRoot = Path.of("/sys");
+        TypeMapping typeMapping = TypeMapping.standard();
+        Duration coalesceWindow;
+        LongSupplier clock = System::currentTimeMillis;
+    }
+
+    /** Builds a listener; every setting has a sensible default. */
+    public static final class Builder {
+        private final Config c = new Config();
+        private RecordSource source;
+
+        private Builder() {
+        }
+
+        /** @param mode multicast (default) or daemon @return this */
+        public Builder mode(Mode mode) {
+            c.mode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** @param filter which events to deliver (default: DM events only) @return this */
+        public Builder filter(EventFilter filter) {
+            c.filter = Objects.requireNonNull(filter);
+            return this;
+        }
+
+        /** @param all true to deliver every audit event, not only DM ones @return this */
+        public Builder allEvents(boolean all) {
+            EventFilter f = c.filter;
+            c.filter = new EventFilter(all, f.modules(), f.ops(), f.device(), f.types());
+            return this;
+        }
+
+        /** @param enable turn kernel auditing on if off, and back off at close @return this */
+        public Builder enableAudit(boolean enable) {
+            c.enableAudit = enable;
+            return this;
+        }
+
+        /** @param bytes socket receive buffer (default 64 MiB) @return this */
+        public Builder receiveBuffer(int bytes) {
+            if (bytes < 4096) {
+                throw new IllegalArgumentException("receive buffer below 4096 bytes");
+            }
+            c.receiveBufferBytes = bytes;
+            return this;
+        }
+
+        /** @param timeout how long an event waits for its EOE (default 300 ms) @return this */
+        public Builder groupTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.toMillis() > 60_000) {
+                throw new IllegalArgumentException("group timeout must be 0..60 s");
+            }
+            c.groupTimeout = timeout;
+            return this;
+        }
+
+        /** @param n most events grouped at once (default 4096) @return this */
+        public Builder maxOpenEvents(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxOpenEvents must be >= 1");
+            }
+            c.maxOpenEvents = n;
+            return this;
+        }
+
+        /** @param capacity events queued for the consumer before drops (default 65536) @return this */
+        public Builder queueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("queue capacity must be >= 1");
+            }
+            c.queueCapacity = capacity;
+            return this;
+        }
+
+        /** @param resolve name devices from sysfs (default true) @return this */
+        public Builder resolveDeviceNames(boolean resolve) {
+            c.resolveNames = resolve;
+            return this;
+        }
+
+        /** @param root the sysfs mount to resolve names from (default /sys; tests use a fake) @return this */
+        public Builder sysfsRoot(Path root) {
+            c.sysfsRoot = Objects.requireNonNull(root);
+            return this;
+        }
+
+        /** @param mapping type numbering, e.g. {@code TypeMapping.dmTypes(1336, 1337)} @return this */
+        public Builder typeMapping(TypeMapping mapping) {
+            c.typeMapping = Objects.requireNonNull(mapping);
+            return this;
+        }
+
+        /** @param window fold repeated DM_EVENTs inside this window; null for off (default) @return this */
+        public Builder coalesce(Duration window) {
+            if (window != null && (window.isNegative() || window.isZero())) {
+                throw new IllegalArgumentException("coalesce window must be positive");
+            }
+            c.coalesceWindow = window;
+            return this;
+        }
+
+        /** @param source where datagrams come from instead of the kernel (replay, tests) @return this */
+        public Builder source(RecordSource source) {
+            this.source = source;
+            return this;
+        }
+
+        /** @param clock milliseconds clock for timeouts and windows (tests) @return this */
+        Builder clock(LongSupplier clock) {
+            c.clock = clock;
+            return this;
+        }
+
+        /**
+         * Opens the kernel socket (unless a source was given). Nothing is received until
+         * {@link DmAuditListener#start} or {@link DmAuditListener#open}.
+         *
+         * @return the listener
+         * @throws IOException when the socket cannot be opened (a {@code NetlinkException} names
+         *     the syscall and errno)
+         */
+        public DmAuditListener build() throws IOException {
+            RecordSource s = source != null ? source : KernelSources.open(c.mode, c.enableAudit, c.receiveBufferBytes, c.filter);
+            return new DmAuditListener(c, s);
+        }
+    }
+}

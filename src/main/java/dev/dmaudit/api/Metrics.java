@@ -1,0 +1,25 @@
+package dev.dmaudit.api;
+
+/**
+ * A snapshot of a listener's counters. Every record that reached us and was not delivered is in
+ * one of the loss counters; nothing is dropped silently.
+ *
+ * @param datagrams        datagrams received from the kernel
+ * @param records          audit records decoded
+ * @param malformed        datagrams or records that failed to decode (counted, logged, skipped)
+ * @param events           events completed by grouping
+ * @param delivered        events handed to the consumer
+ * @param droppedByQueue   events dropped because the consumer was slower than the kernel
+ * @param coalesced        DM_EVENT repeats folded into summary events (they are counted there)
+ * @param enobufs          ENOBUFS on the socket: the kernel could not queue records for us (loss)
+ * @param kernelLostDelta  growth of the kernel's {@code lost} counter since start (the kernel's
+ *                         own backlog overflow, not necessarily records we missed in multicast mode)
+ * @param nonKernelSenders messages from a sender other than the kernel, dropped
+ * @param timedOutEvents   events completed by the grouping timeout (no EOE seen)
+ * @param evictedEvents    events emitted early to bound memory
+ * @param consumerErrors   exceptions thrown by the callback (counted, logged; delivery goes on)
+ */
+public record Metrics(long datagrams, long records, long malformed, long events, long delivered,
+                      long droppedByQueue, long coalesced, long enobufs, long kernelLostDelta,
+                      long nonKernelSenders, long timedOutEvents, long evictedEvents, long consumerErrors) {
+}

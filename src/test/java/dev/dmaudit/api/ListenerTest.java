@@ -1,0 +1,213 @@
+package dev.dmaudit.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.dmaudit.event.AuditEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class ListenerTest {
+
+    static byte[] datagram(int type, String text) {
+        byte[] p = text.getBytes(StandardCharsets.UTF_8);
+        byte[] d = new byte[16 + p.length];
+        int len = d.length;
+        d[0] = (byte) len;
+        d[1] = (byte) (len >> 8);
+        d[4] = (byte) type;
+        d[5] = (byte) (type >> 8);
+        System.arraycopy(p, 0, d, 16, p.length);
+        return d;
+    }
+
+    static byte[] checksum(long serial, long sector) {
+        return datagram(1339, "audit(1795838689.008:" + serial + "): module=integrity op=integrity-checksum dev=254:0 sector="
+                + sector + " res=0");
+    }
+
+    /** A Mockito-mocked source that hands out the given datagrams, then reports timeouts until closed. */
+    static RecordSource mockedSource(List<byte[]> datagrams, CountDownLatch drained) throws Exception {
+        RecordSource s = mock(RecordSource.class);
+        Deque<byte[]> pending = new ArrayDeque<>(datagrams);
+        CountDownLatch closed = new CountDownLatch(1);
+        when(s.receive(any(byte[].class), anyInt())).thenAnswer(inv -> {
+            byte[] buf = inv.getArgument(0);
+            byte[] next;
+            synchronized (pending) {
+                next = pending.poll();
+            }
+            if (next == null) {
+                drained.countDown();
+                int timeout = inv.getArgument(1);
+                return closed.await(timeout, TimeUnit.MILLISECONDS) ? -1 : 0;
+            }
+            System.arraycopy(next, 0, buf, 0, next.length);
+            return next.length;
+        });
+        when(s.counters()).thenReturn(RecordSource.SourceCounters.NONE);
+        org.mockito.Mockito.doAnswer(inv -> {
+            closed.countDown();
+            return null;
+        }).when(s).close();
+        return s;
+    }
+
+    @Test
+    void slowConsumerCausesCountedDropsNeverABlockedReader() throws Exception {
+        List<byte[]> in = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            in.add(checksum(100 + i, i));
+        }
+        CountDownLatch drained = new CountDownLatch(1);
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(in, drained)).queueCapacity(10)
+                .resolveDeviceNames(false).build().open();
+        assertThat(drained.await(10, TimeUnit.SECONDS)).as("reader went through all input without a consumer").isTrue();
+        l.close();
+        List<Event> got = new ArrayList<>();
+        l.forEach(got::add);
+        Metrics m = l.metrics();
+        assertThat(got).hasSize(10);
+        assertThat(m.records()).isEqualTo(100);
+        assertThat(m.delivered()).isEqualTo(10);
+        assertThat(m.droppedByQueue()).isEqualTo(90);
+        assertThat(m.delivered() + m.droppedByQueue()).isEqualTo(m.events());
+    }
+
+    @Test
+    void closeDuringABlockedReceiveReturnsPromptly() throws Exception {
+        RecordSource s = mock(RecordSource.class);
+        CountDownLatch inReceive = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        when(s.receive(any(byte[].class), anyInt())).thenAnswer(inv -> {
+            inReceive.countDown();
+            closed.await(); // a receive that only close() ends, like a socket without timeout
+            return -1;
+        });
+        when(s.counters()).thenReturn(RecordSource.SourceCounters.NONE);
+        org.mockito.Mockito.doAnswer(inv -> {
+            closed.countDown();
+            return null;
+        }).when(s).close();
+        List<Event> got = Collections.synchronizedList(new ArrayList<>());
+        DmAuditListener l = DmAuditListener.builder().source(s).build().start(got::add);
+        assertThat(inReceive.await(5, TimeUnit.SECONDS)).isTrue();
+        long t0 = System.nanoTime();
+        l.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        verify(s, atLeastOnce()).close();
+        l.close(); // idempotent
+    }
+
+    @Test
+    void closeFlushesOpenEventsToTheConsumer() throws Exception {
+        CountDownLatch drained = new CountDownLatch(1);
+        RecordSource s = mockedSource(List.of(datagram(1338, "audit(10.000:8): module=integrity op=ctr pid=7 comm=\"integritysetup\" "
+                + "dev=254:0 error_msg='success' res=1")), drained);
+        List<Event> got = Collections.synchronizedList(new ArrayList<>());
+        DmAuditListener l = DmAuditListener.builder().source(s).groupTimeout(Duration.ofSeconds(60))
+                .resolveDeviceNames(false).build().start(got::add);
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(got).isEmpty(); // waiting for its EOE
+        l.close();
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).audit().completion()).isEqualTo(AuditEvent.Completion.FLUSH);
+        assertThat(got.get(0).dm().process().comm()).isEqualTo("integritysetup");
+    }
+
+    @Test
+    void coalescingDeliversTheFirstAtOnceAndCountsEveryRepeat() throws Exception {
+        List<byte[]> in = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            in.add(checksum(194 + i, 77480)); // the patch thread's ten identical records
+        }
+        in.add(checksum(300, 5));
+        AtomicLong clock = new AtomicLong(1_000);
+        CountDownLatch drained = new CountDownLatch(1);
+        List<Event> got = Collections.synchronizedList(new ArrayList<>());
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(in, drained)).coalesce(Duration.ofSeconds(5))
+                .resolveDeviceNames(false).clock(clock::get).build().start(got::add);
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        l.close();
+        assertThat(got).hasSize(3);
+        assertThat(got.get(0).count()).isEqualTo(1);
+        assertThat(got.get(0).audit().serial()).isEqualTo(194);
+        Event summary = got.stream().filter(Event::isRepeatSummary).findFirst().orElseThrow();
+        assertThat(summary.count()).isEqualTo(9);
+        assertThat(got.stream().mapToLong(Event::count).sum()).isEqualTo(11);
+        assertThat(l.metrics().coalesced()).isEqualTo(9);
+    }
+
+    @Test
+    void throwingCallbackIsCountedAndDeliveryGoesOn() throws Exception {
+        List<byte[]> in = List.of(checksum(1, 1), checksum(2, 2), checksum(3, 3));
+        CountDownLatch drained = new CountDownLatch(1);
+        AtomicLong calls = new AtomicLong();
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(in, drained)).resolveDeviceNames(false).build()
+                .start(e -> {
+                    if (calls.incrementAndGet() == 2) {
+                        throw new IllegalStateException("agent bug");
+                    }
+                });
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        l.close();
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(l.metrics().consumerErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void malformedDatagramsAreCountedNotFatal() throws Exception {
+        List<byte[]> in = List.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, datagram(1339, "no event id"), checksum(9, 9));
+        CountDownLatch drained = new CountDownLatch(1);
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(in, drained)).resolveDeviceNames(false).build().open();
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        l.close();
+        assertThat(l.stream().count()).isEqualTo(1);
+        assertThat(l.metrics().malformed()).isEqualTo(2);
+    }
+
+    @Test
+    void devicesAreNamedFromSysfsAndRememberedAfterRemoval(@TempDir Path sys) throws Exception {
+        Path dev = sys.resolve("dev/block/254:0");
+        Files.createDirectories(dev.resolve("dm"));
+        Files.createDirectories(dev.resolve("slaves/loop0"));
+        Files.writeString(dev.resolve("dm/name"), "integritytest\n");
+        Files.writeString(dev.resolve("dm/uuid"), "CRYPT-INTEGRITY-integritytest\n");
+        DeviceNames names = new DeviceNames(sys);
+        var info = names.lookup(new dev.dmaudit.event.DeviceNumber(254, 0));
+        assertThat(info.name()).isEqualTo("integritytest");
+        assertThat(info.uuid()).isEqualTo("CRYPT-INTEGRITY-integritytest");
+        assertThat(info.slaves()).containsExactly("loop0");
+        // The device goes away (dtr); a late event still gets its name.
+        Files.delete(dev.resolve("dm/name"));
+        assertThat(names.name(new dev.dmaudit.event.DeviceNumber(254, 0))).isEqualTo("integritytest");
+        assertThat(names.name(new dev.dmaudit.event.DeviceNumber(254, 7))).isNull();
+
+        Files.writeString(dev.resolve("dm/name"), "integritytest\n");
+        CountDownLatch drained = new CountDownLatch(1);
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(List.of(checksum(5, 20000)), drained))
+                .sysfsRoot(sys).build().open();
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        l.close();
+        assertThat(l.stream().findFirst().orElseThrow().dm().deviceName()).isEqualTo("integritytest");
+    }
+}
