@@ -99,7 +99,7 @@ final class Coalescer {
 
     private void close(Run r) {
         if (r.repeats > 0) {
-            out.accept(new Event(r.lastAudit, r.lastDm, r.repeats, r.firstRepeat, r.lastRepeat));
+            out.accept(new Event(r.lastAudit, r.lastDm, r.repeats, r.firstRepeat, r.lastRepeat, true));
         }
     }
 

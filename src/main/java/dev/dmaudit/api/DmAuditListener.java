@@ -51,7 +51,7 @@ import java.util.stream.StreamSupport;
 public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private static final System.Logger LOG = System.getLogger(DmAuditListener.class.getName());
     private static final Event END = new Event(new AuditEvent(0, 0, java.util.List.of(), AuditEvent.Completion.FLUSH),
-            null, 0, 0, 0);
+            null, 0, 0, 0, false);
 
     private final Config config;
     private final RecordSource source;

@@ -15,19 +15,15 @@ import dev.dmaudit.event.DmEvent;
  * @param count       how many kernel events this stands for (1, or the repeats of a coalesced run)
  * @param firstMillis time of the first occurrence, epoch ms
  * @param lastMillis  time of the last occurrence, epoch ms
+ * @param repeatSummary true when this event stands for coalesced repeats of an event already delivered
  */
-public record Event(AuditEvent audit, DmEvent dm, long count, long firstMillis, long lastMillis) {
+public record Event(AuditEvent audit, DmEvent dm, long count, long firstMillis, long lastMillis, boolean repeatSummary) {
     /**
      * @param audit the audit event
      * @param dm    its DM view or null
      * @return a single, uncoalesced event
      */
     public static Event of(AuditEvent audit, DmEvent dm) {
-        return new Event(audit, dm, 1, audit.timeMillis(), audit.timeMillis());
-    }
-
-    /** @return true when this event summarises coalesced repeats */
-    public boolean isRepeatSummary() {
-        return count > 1 || firstMillis != lastMillis;
+        return new Event(audit, dm, 1, audit.timeMillis(), audit.timeMillis(), false);
     }
 }

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Live device-mapper audit events (DM_CTRL 1338, DM_EVENT 1339) from the Linux kernel.",
         subcommands = {
+                ListenCommand.class,
                 DecodeCommand.class,
                 CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class,

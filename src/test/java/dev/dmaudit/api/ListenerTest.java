@@ -151,7 +151,7 @@ class ListenerTest {
         assertThat(got).hasSize(3);
         assertThat(got.get(0).count()).isEqualTo(1);
         assertThat(got.get(0).audit().serial()).isEqualTo(194);
-        Event summary = got.stream().filter(Event::isRepeatSummary).findFirst().orElseThrow();
+        Event summary = got.stream().filter(Event::repeatSummary).findFirst().orElseThrow();
         assertThat(summary.count()).isEqualTo(9);
         assertThat(got.stream().mapToLong(Event::count).sum()).isEqualTo(11);
         assertThat(l.metrics().coalesced()).isEqualTo(9);

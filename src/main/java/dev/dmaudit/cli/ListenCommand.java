@@ -1,0 +1,232 @@
+package dev.dmaudit.cli;
+
+import dev.dmaudit.api.DmAuditListener;
+import dev.dmaudit.api.Event;
+import dev.dmaudit.api.Metrics;
+import dev.dmaudit.api.Mode;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code dmaudit listen}: live device-mapper events from the kernel. */
+@Command(name = "listen",
+        mixinStandardHelpOptions = true,
+        description = {"Print live device-mapper audit events from the kernel.",
+                "stdout carries only events; progress and counters go to stderr."},
+        footer = {"", "Examples:",
+                "  sudo dmaudit listen                                  # DM events, one line each",
+                "  sudo dmaudit listen --format json | jq .             # one JSON object per line",
+                "  sudo dmaudit listen --op integrity-checksum --coalesce 5s",
+                "  sudo dmaudit listen --all --format raw --output /var/log/dm-audit.log",
+                "  sudo dmaudit listen --mode daemon --enable-audit     # no auditd running",
+                "  dmaudit listen --count 1 --timeout 60s               # with CAP_AUDIT_READ only",
+                "", "Exit: 0 normal end (count, timeout, SIGINT/SIGTERM); 2 usage; 4 no privilege;",
+                "5 no audit in this kernel/namespace; 6 daemon slot taken; 11 output error."})
+public final class ListenCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EventOptions options = new EventOptions();
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "multicast (default: read-only beside auditd, CAP_AUDIT_READ) or daemon (register as the audit daemon).")
+    Mode mode = Mode.MULTICAST;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
+    Long count;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, description = "Stop after this long (500ms, 30s, 5m, 2h).")
+    Duration timeout;
+
+    @Option(names = "--enable-audit", description = "Turn kernel auditing on if it is off (restored at exit).")
+    boolean enableAudit;
+
+    @Option(names = "--coalesce", paramLabel = "WINDOW", converter = DurationConverter.class, description = "Fold identical DM_EVENTs (device, op, sector) inside WINDOW into one line with a count; the first prints at once.")
+    Duration coalesce;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Append events to FILE (created 0600, symlinks refused, fsynced at exit) instead of stdout.")
+    Path output;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", converter = DurationConverter.class, description = "With --stats: how often to print counters (default: ${DEFAULT-VALUE}).")
+    Duration statsInterval = Duration.ofSeconds(10);
+
+    @Option(names = "--receive-buffer", paramLabel = "BYTES", description = "Socket receive buffer (default: ${DEFAULT-VALUE}).")
+    int receiveBuffer = 64 << 20;
+
+    @Option(names = "--queue", paramLabel = "N", description = "Events queued for output before counted drops (default: ${DEFAULT-VALUE}).")
+    int queueCapacity = 65536;
+
+    @Option(names = "--no-device-names", description = "Do not resolve device names from sysfs.")
+    boolean noDeviceNames;
+
+    /** Where the listener comes from; tests replace it to feed recorded datagrams. */
+    static ListenerFactory factory = b -> b.build();
+
+    /** Seam for tests. */
+    interface ListenerFactory {
+        DmAuditListener build(DmAuditListener.Builder builder) throws IOException;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        PrintWriter err = spec.commandLine().getErr();
+        DmAuditListener.Builder b = DmAuditListener.builder()
+                .mode(mode)
+                .filter(options.filter())
+                .typeMapping(options.typeMapping())
+                .enableAudit(enableAudit)
+                .receiveBuffer(receiveBuffer)
+                .queueCapacity(queueCapacity)
+                .groupTimeout(Duration.ofMillis(options.groupTimeoutMillis))
+                .maxOpenEvents(options.maxOpenEvents)
+                .resolveDeviceNames(!noDeviceNames)
+                .coalesce(coalesce);
+        DmAuditListener listener;
+        try {
+            listener = factory.build(b);
+        } catch (IOException e) {
+            throw ListenFailures.toCliFailure(e, mode);
+        }
+        OutputStream sink;
+        OutputFile file = null;
+        if (output != null) {
+            try {
+                file = OutputFile.open(output);
+            } catch (IOException e) {
+                listener.close();
+                throw new CliFailure(ExitCodes.OUTPUT_ERROR, "cannot open --output " + output + ": " + e.getMessage(), e);
+            }
+            sink = new BufferedOutputStream(file, 1 << 16);
+        } else {
+            sink = new FileOutputStream(FileDescriptor.out);
+        }
+        EventWriter writer = EventWriter.create(options.format, sink);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicLong written = new AtomicLong();
+        AtomicLong writeErrors = new AtomicLong();
+        SignalStop signals = SignalStop.install(done::countDown);
+        Thread fallback = new Thread(listener::close, "dmaudit-restore");
+        Runtime.getRuntime().addShutdownHook(fallback); // restores audit state even on an abrupt exit
+        ScheduledExecutorService ticker = null;
+        int exit = ExitCodes.OK;
+        try {
+            ListenFailures.warnIfAuditDisabled(listener, err, enableAudit);
+            err.println("dmaudit: listening (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode)"
+                    + (count != null ? ", until " + count + " events" : "")
+                    + (timeout != null ? ", for " + timeout.toMillis() + " ms" : "") + "; Ctrl-C to stop");
+            err.flush();
+            if (options.stats) {
+                ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "dmaudit-stats");
+                    t.setDaemon(true);
+                    return t;
+                });
+                long every = Math.max(100, statsInterval.toMillis());
+                ticker.scheduleAtFixedRate(() -> printStats(err, listener.metrics(), written.get()), every, every, TimeUnit.MILLISECONDS);
+            }
+            listener.start(ev -> {
+                if (done.getCount() == 0 && count != null) {
+                    return; // count reached: the rest of the flush is not wanted
+                }
+                try {
+                    writer.write(ev.audit(), ev.dm());
+                    if (ev.repeatSummary()) {
+                        writeRepeatNote(err, ev);
+                    }
+                    writer.flush();
+                } catch (IOException e) {
+                    writeErrors.incrementAndGet();
+                    done.countDown();
+                    throw new UncheckedIOException(e);
+                }
+                if (count != null && written.incrementAndGet() >= count) {
+                    done.countDown();
+                } else if (count == null) {
+                    written.incrementAndGet();
+                }
+            });
+            if (timeout != null) {
+                done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                done.await();
+            }
+        } finally {
+            if (ticker != null) {
+                ticker.shutdownNow();
+            }
+            listener.close(); // flushes open events through the callback, restores audit state
+            try {
+                writer.flush();
+                if (file != null) {
+                    sink.flush();
+                    file.close();
+                }
+            } catch (IOException e) {
+                exit = ExitCodes.OUTPUT_ERROR;
+                err.println("dmaudit: cannot write output: " + Sanitize.oneLine(String.valueOf(e.getMessage())));
+            }
+            if (options.stats) {
+                printStats(err, listener.metrics(), written.get());
+            }
+            signals.uninstall();
+            try {
+                Runtime.getRuntime().removeShutdownHook(fallback);
+            } catch (IllegalStateException shuttingDown) {
+                // already exiting: the hook runs, close() is idempotent
+            }
+        }
+        if (writeErrors.get() > 0) {
+            err.println("dmaudit: cannot write output" + (output != null ? " to " + output : ""));
+            exit = ExitCodes.OUTPUT_ERROR;
+        }
+        err.flush();
+        return exit;
+    }
+
+    private void validate() {
+        if (count != null && count < 1) {
+            throw new ParameterException(spec.commandLine(), "--count must be at least 1");
+        }
+        if (receiveBuffer < 4096) {
+            throw new ParameterException(spec.commandLine(), "--receive-buffer must be at least 4096 bytes");
+        }
+        if (queueCapacity < 1) {
+            throw new ParameterException(spec.commandLine(), "--queue must be at least 1");
+        }
+        if (coalesce != null && coalesce.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--coalesce needs a positive window");
+        }
+    }
+
+    private static void writeRepeatNote(PrintWriter err, Event ev) {
+        err.println("dmaudit: previous event repeated " + ev.count() + " more times between "
+                + java.time.Instant.ofEpochMilli(ev.firstMillis()) + " and " + java.time.Instant.ofEpochMilli(ev.lastMillis()));
+        err.flush();
+    }
+
+    static void printStats(PrintWriter err, Metrics m, long written) {
+        err.printf("dmaudit: stats datagrams=%d records=%d events=%d written=%d dropped_queue=%d enobufs=%d "
+                        + "kernel_lost_delta=%d malformed=%d non_kernel=%d coalesced=%d timed_out=%d evicted=%d%n",
+                m.datagrams(), m.records(), m.events(), written, m.droppedByQueue(), m.enobufs(), m.kernelLostDelta(),
+                m.malformed(), m.nonKernelSenders(), m.coalesced(), m.timedOutEvents(), m.evictedEvents());
+        err.flush();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.dmaudit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dmaudit.api.RecordSource;
+import dev.dmaudit.record.Captures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** listen's own behaviour (formats, count, output file, exit codes) over the replayed kernel capture. */
+@Timeout(60)
+class ListenCommandTest {
+    private ListenCommand.ListenerFactory saved;
+
+    /** Hands out the capture's multicast datagrams, then idles until closed. */
+    static final class Replay implements RecordSource {
+        private final Deque<byte[]> pending = new ArrayDeque<>();
+        private volatile boolean closed;
+
+        Replay(String mode) {
+            String sock = mode.equals("multicast") ? "mcast" : "auditd";
+            for (Captures.Datagram d : Captures.load(mode)) {
+                if (d.sock().equals(sock)) {
+                    pending.add(d.bytes());
+                }
+            }
+        }
+
+        @Override
+        public synchronized int receive(byte[] buf, int timeoutMillis) throws IOException {
+            if (closed) {
+                return -1;
+            }
+            byte[] d = pending.poll();
+            if (d == null) {
+                try {
+                    wait(timeoutMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return closed ? -1 : 0;
+            }
+            System.arraycopy(d, 0, buf, 0, d.length);
+            return d.length;
+        }
+
+        @Override
+        public SourceCounters counters() {
+            return SourceCounters.NONE;
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            notifyAll();
+        }
+    }
+
+    @BeforeEach
+    void replay() {
+        saved = ListenCommand.factory;
+        ListenCommand.factory = b -> b.source(new Replay("multicast")).resolveDeviceNames(false).build();
+    }
+
+    @AfterEach
+    void restore() {
+        ListenCommand.factory = saved;
+    }
+
+    @Test
+    void countEndsNormallyWithExactlyNEvents(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("events.jsonl");
+        CliRun r = CliRun.run("listen", "--format", "json", "--count", "3", "--output", out.toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(Files.readAllLines(out)).hasSize(3).allMatch(l -> l.startsWith("{\"serial\":"));
+        assertThat(r.err()).contains("dmaudit: listening (multicast mode), until 3 events");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void timeoutEndsNormallyAndFlushesEverything(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("events.txt");
+        CliRun r = CliRun.run("listen", "--timeout", "2s", "--stats", "--output", out.toString());
+        assertThat(r.exitCode()).isZero();
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(11);
+        assertThat(lines).filteredOn(l -> l.contains("integrity-checksum sector=20000")).hasSize(2);
+        assertThat(r.err()).contains("dmaudit: stats datagrams=70 records=70", "dropped_queue=0");
+    }
+
+    @Test
+    void outputAppendsAndRefusesSymlinks(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("events.txt");
+        Files.writeString(out, "earlier\n");
+        assertThat(CliRun.run("listen", "--count", "1", "--output", out.toString()).exitCode()).isZero();
+        assertThat(Files.readAllLines(out)).hasSize(2).first().isEqualTo("earlier");
+        Path link = dir.resolve("link.txt");
+        Files.createSymbolicLink(link, dir.resolve("target.txt"));
+        CliRun r = CliRun.run("listen", "--count", "1", "--output", link.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.OUTPUT_ERROR);
+        assertThat(r.err()).contains("symbolic link");
+        assertThat(dir.resolve("target.txt")).doesNotExist();
+    }
+
+    @Test
+    void coalescingPrintsTheFirstAndCountsTheRepeat(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("events.txt");
+        CliRun r = CliRun.run("listen", "--timeout", "2s", "--coalesce", "10s", "--op", "integrity-checksum", "--output", out.toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(Files.readAllLines(out)).hasSize(2); // the first, then the summary of one repeat
+        assertThat(r.err()).contains("previous event repeated 1 more times");
+    }
+
+    @Test
+    void badValuesAreUsageErrors() {
+        for (String[] a : new String[][] {{"listen", "--count", "0"}, {"listen", "--timeout", "soon"},
+                {"listen", "--mode", "unicast"}, {"listen", "--coalesce", "0s"}, {"listen", "--receive-buffer", "12"},
+                {"listen", "--format", "yaml"}}) {
+            CliRun r = CliRun.run(a);
+            assertThat(r.exitCode()).as(String.join(" ", a)).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err().lines().findFirst().orElse("")).as(String.join(" ", a)).startsWith("dmaudit: ");
+        }
+    }
+
+    @Test
+    void helpHasExamples() {
+        CliRun r = CliRun.run("listen", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("Examples:", "--coalesce", "--mode");
+    }
+}
