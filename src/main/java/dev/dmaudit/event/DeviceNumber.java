@@ -1,5 +1,7 @@
 package dev.dmaudit.event;
 
+import dev.dmaudit.record.Numbers;
+
 /**
  * A block device number as the kernel logs it ({@code dev=254:0}).
  *
@@ -26,24 +28,9 @@ public record DeviceNumber(int major, int minor) {
         if (colon <= 0 || colon == text.length() - 1 || text.length() > 21) {
             return null;
         }
-        int major = parseInt(text, 0, colon);
-        int minor = parseInt(text, colon + 1, text.length());
+        int major = Numbers.parseSmallInt(text, 0, colon);
+        int minor = Numbers.parseSmallInt(text, colon + 1, text.length());
         return major < 0 || minor < 0 ? null : new DeviceNumber(major, minor);
-    }
-
-    private static int parseInt(String s, int from, int to) {
-        if (to - from > 9) {
-            return -1;
-        }
-        int v = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     @Override

@@ -86,7 +86,7 @@ public final class RecordTypes {
      */
     public static int number(String name) {
         if (name.startsWith("UNKNOWN[") && name.endsWith("]")) {
-            return parseSmallInt(name, 8, name.length() - 1);
+            return Numbers.parseSmallInt(name, 8, name.length() - 1);
         }
         Integer n = BY_NAME.get(name.startsWith("AUDIT_") ? name.substring(6) : name);
         return n == null ? -1 : n;
@@ -103,20 +103,5 @@ public final class RecordTypes {
      */
     public static boolean isUserSpace(int type) {
         return (type >= FIRST_USER_MSG && type <= 1299) || (type >= FIRST_USER_MSG2 && type <= LAST_USER_MSG2);
-    }
-
-    private static int parseSmallInt(String s, int from, int to) {
-        if (from >= to || to - from > 9) {
-            return -1;
-        }
-        int v = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 }
