@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class,
+                DmCommand.class,
+                IntegrityCommand.class,
         })
 public final class Main {
 
