@@ -3,6 +3,7 @@ package dev.dmaudit.dm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,28 +63,30 @@ final class DmSetupParser {
     }
 
     static List<DmDevice> ls(String text) throws DmToolException {
-        List<DmDevice> out = new ArrayList<>();
+        return matchEach(text, LS, "ls", m -> new DmDevice(m.group(1), deviceId(m.group(2), m.group(3))));
+    }
+
+    static List<DmInfo> info(String text) throws DmToolException {
+        return matchEach(text, INFO, "info", m -> new DmInfo(m.group(1), deviceId(m.group(2), m.group(3)),
+                m.group(4), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)),
+                Long.parseLong(m.group(7)), m.group(8).strip()));
+    }
+
+    /** Every line must match: a line we cannot read is an error, never a silent guess. */
+    private static <T> List<T> matchEach(String text, Pattern pattern, String what, Function<Matcher, T> decode)
+            throws DmToolException {
+        List<T> out = new ArrayList<>();
         for (String line : lines(text)) {
-            Matcher m = LS.matcher(line);
+            Matcher m = pattern.matcher(line);
             if (!m.matches()) {
-                throw unexpected("ls", line);
+                throw unexpected(what, line);
             }
-            out.add(new DmDevice(m.group(1), new DeviceId(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)))));
+            out.add(decode.apply(m));
         }
         return out;
     }
 
-    static List<DmInfo> info(String text) throws DmToolException {
-        List<DmInfo> out = new ArrayList<>();
-        for (String line : lines(text)) {
-            Matcher m = INFO.matcher(line);
-            if (!m.matches()) {
-                throw unexpected("info", line);
-            }
-            out.add(new DmInfo(m.group(1), new DeviceId(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))),
-                    m.group(4), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)),
-                    Long.parseLong(m.group(7)), m.group(8).strip()));
-        }
-        return out;
+    private static DeviceId deviceId(String major, String minor) {
+        return new DeviceId(Integer.parseInt(major), Integer.parseInt(minor));
     }
 }

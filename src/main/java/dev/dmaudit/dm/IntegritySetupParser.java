@@ -22,10 +22,7 @@ final class IntegritySetupParser {
 
     static IntegrityDeviceStatus status(String text) throws DmToolException {
         List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
-        Matcher head = lines.isEmpty() ? null : HEAD.matcher(lines.get(0).strip());
-        if (head == null || !head.matches()) {
-            throw unexpected("status", lines.isEmpty() ? "" : lines.get(0));
-        }
+        Matcher head = head(lines, HEAD, "status");
         Map<String, String> f = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             int colon = line.indexOf(':');
@@ -51,10 +48,7 @@ final class IntegritySetupParser {
 
     static IntegrityDump dump(String text) throws DmToolException {
         List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
-        Matcher head = lines.isEmpty() ? null : DUMP_HEAD.matcher(lines.get(0).strip());
-        if (head == null || !head.matches()) {
-            throw unexpected("dump", lines.isEmpty() ? "" : lines.get(0));
-        }
+        Matcher head = head(lines, DUMP_HEAD, "dump");
         Map<String, String> f = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] kv = line.strip().split("\\s+", 2);
@@ -84,8 +78,14 @@ final class IntegritySetupParser {
         return v.isPresent() && v.getAsLong() <= Integer.MAX_VALUE ? OptionalInt.of((int) v.getAsLong()) : OptionalInt.empty();
     }
 
-    private static DmToolException unexpected(String action, String line) {
-        return new DmToolException("unexpected integritysetup " + action + " output: "
-                + DeviceNames.quoted(KeyRedactor.redactFreeText(line)));
+    /** The first line names the device; without it the rest cannot be trusted to be what we think. */
+    private static Matcher head(List<String> lines, Pattern pattern, String action) throws DmToolException {
+        String first = lines.isEmpty() ? "" : lines.get(0).strip();
+        Matcher m = pattern.matcher(first);
+        if (!m.matches()) {
+            throw new DmToolException("unexpected integritysetup " + action + " output: "
+                    + DeviceNames.quoted(KeyRedactor.redactFreeText(first)));
+        }
+        return m;
     }
 }

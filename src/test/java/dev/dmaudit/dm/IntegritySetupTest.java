@@ -111,6 +111,14 @@ class IntegritySetupTest {
     }
 
     @Test
+    void unexpectedOutputIsAnErrorNotAGuess() throws Exception {
+        when(runner.run(anyList(), any())).thenReturn(ok("Something else entirely\n"), ok(""));
+        assertThatThrownBy(() -> is.status("x")).isInstanceOf(DmToolException.class)
+                .hasMessage("unexpected integritysetup status output: 'Something else entirely'");
+        assertThatThrownBy(() -> is.dump(dev.toString())).hasMessage("unexpected integritysetup dump output: ''");
+    }
+
+    @Test
     void dump() throws Exception {
         when(runner.run(List.of("integritysetup", "dump", dev.toString()), T))
                 .thenReturn(ok(read("two-integrity/C-integritysetup-dump-loop1.txt")));
