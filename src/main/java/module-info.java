@@ -11,6 +11,7 @@ module dev.dmaudit {
     exports dev.dmaudit.api;
     exports dev.dmaudit.event;
     exports dev.dmaudit.record;
+    exports dev.dmaudit.dm;
 
     // picocli fills @Option fields reflectively.
     opens dev.dmaudit.cli to info.picocli;

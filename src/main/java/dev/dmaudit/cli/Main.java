@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ListenCommand.class,
                 DecodeCommand.class,
+                DmCommand.class,
+                IntegrityCommand.class,
                 CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class,
         })

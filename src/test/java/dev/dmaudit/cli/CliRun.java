@@ -33,4 +33,12 @@ record CliRun(int exitCode, String out, String err) {
     static CliRun run(String... args) {
         return run(null, args);
     }
+
+    static CliRun of(String... args) {
+        return run(null, args);
+    }
+
+    int code() {
+        return exitCode;
+    }
 }

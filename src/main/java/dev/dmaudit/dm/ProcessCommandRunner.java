@@ -1,0 +1,103 @@
+package dev.dmaudit.dm;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs commands with {@link ProcessBuilder}: no shell, stdin from /dev/null, {@code LC_ALL=C} so
+ * the tools print the English layout the parsers expect, both output streams drained concurrently
+ * with a size cap, and on timeout the whole process tree killed.
+ */
+public final class ProcessCommandRunner implements CommandRunner {
+    /** Default cap per output stream: far above any real dmsetup output, low enough to be safe. */
+    public static final int DEFAULT_OUTPUT_CAP = 4 * 1024 * 1024;
+    /** Folders searched after PATH: dmsetup lives in /usr/sbin, often not on a user's PATH. */
+    private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
+    private static final long DRAIN_WAIT_MS = 2000;
+
+    private final int outputCap;
+
+    /** A runner with the {@link #DEFAULT_OUTPUT_CAP}. */
+    public ProcessCommandRunner() {
+        this(DEFAULT_OUTPUT_CAP);
+    }
+
+    /** @param outputCap bytes kept per output stream */
+    public ProcessCommandRunner(int outputCap) {
+        if (outputCap <= 0) {
+            throw new IllegalArgumentException("outputCap must be positive");
+        }
+        this.outputCap = outputCap;
+    }
+
+    @Override
+    public CommandResult run(List<String> argv, Duration timeout) throws DmToolException {
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("empty argv");
+        }
+        String program = argv.get(0);
+        String tool = program.substring(program.lastIndexOf('/') + 1);
+        Path exe = resolve(program)
+                .orElseThrow(() -> new ToolMissingException(tool, Tool.debianPackageFor(tool)));
+        List<String> command = new ArrayList<>(argv);
+        command.set(0, exe.toString());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("LC_ALL", "C");
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new DmToolException("cannot run " + tool + ": " + e.getMessage(), e);
+        }
+        CappedStreamReader out = CappedStreamReader.start(process.getInputStream(), outputCap, tool + "-stdout");
+        CappedStreamReader err = CappedStreamReader.start(process.getErrorStream(), outputCap, tool + "-stderr");
+        try {
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                killTree(process);
+                throw new ToolTimeoutException(tool, timeout);
+            }
+            out.await(DRAIN_WAIT_MS);
+            err.await(DRAIN_WAIT_MS);
+        } catch (InterruptedException e) {
+            killTree(process);
+            Thread.currentThread().interrupt();
+            throw new DmToolException(tool + " interrupted", e);
+        }
+        return new CommandResult(argv, process.exitValue(), out.text(), err.text(),
+                out.truncated(), err.truncated());
+    }
+
+    /** Children first: once the parent dies they are re-parented and no longer its descendants. */
+    private static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Finds an executable: a path as given, a bare name on PATH then in the sbin folders. */
+    static Optional<Path> resolve(String program) {
+        if (program.contains("/")) {
+            Path p = Path.of(program);
+            return Files.isExecutable(p) && !Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+        }
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        return Stream.concat(Stream.of(path.split(File.pathSeparator)), SBIN.stream())
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, program))
+                .filter(p -> Files.isExecutable(p) && !Files.isDirectory(p))
+                .findFirst();
+    }
+}
