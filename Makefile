@@ -1,6 +1,6 @@
 # dmaudit — build entry points. Every target installs what it lacks (see `deps`).
 MVN      ?= mvn
-MVNFLAGS ?= -B -q
+MVNFLAGS ?= -B -q -Dstyle.color=never
 JAR      := target/dmaudit-all.jar
 
 .PHONY: all build test bench deps clean native listen
