@@ -9,8 +9,6 @@
 #ifndef DMAUDIT_H
 #define DMAUDIT_H
 
-#include <stdint.h>
-
 /* ABI version of this library; Java refuses a library whose version differs. */
 #define DMAUDIT_ABI_VERSION 2
 
@@ -31,14 +29,5 @@ int dmaudit_set_rcvbuf(int fd, int bytes, int *effective);
  * Returns 0 or -errno.
  */
 int dmaudit_attach_filter(int fd, const void *insns, int count);
-
-/*
- * Batched receive (recvmmsg) of up to `vlen` datagrams into `vlen` slots of `slot_size`
- * bytes each, laid end to end in `buf`. For datagram i: lens[i] is its real length
- * (MSG_TRUNC semantics: may exceed slot_size), senders[i] the sender's nl_pid.
- * `flags` are recvmmsg flags (e.g. MSG_DONTWAIT). Returns the count, or -errno.
- */
-int dmaudit_recv_batch(int fd, void *buf, int slot_size, int vlen,
-                       int32_t *lens, uint32_t *senders, int flags);
 
 #endif

@@ -90,9 +90,6 @@ final class DirectLibC implements LibC {
         static native int dmaudit_set_rcvbuf(int fd, int bytes, Pointer effective);
 
         static native int dmaudit_attach_filter(int fd, Pointer insns, int count);
-
-        static native int dmaudit_recv_batch(int fd, Pointer buf, int slotSize, int vlen, Pointer lens,
-                                             Pointer senders, int flags);
     }
 
     @Override
@@ -164,10 +161,5 @@ final class DirectLibC implements LibC {
     @Override
     public int attachFilter(int fd, Pointer insns, int count) {
         return Shim.dmaudit_attach_filter(fd, insns, count);
-    }
-
-    @Override
-    public int receiveBatch(int fd, Pointer buf, int slotSize, int vlen, Pointer lens, Pointer senders, int flags) {
-        return Shim.dmaudit_recv_batch(fd, buf, slotSize, vlen, lens, senders, flags);
     }
 }

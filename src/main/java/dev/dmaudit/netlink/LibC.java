@@ -40,7 +40,4 @@ interface LibC {
 
     /** dmaudit_attach_filter: 0 or -errno. */
     int attachFilter(int fd, Pointer insns, int count);
-
-    /** dmaudit_recv_batch: datagram count or -errno. */
-    int receiveBatch(int fd, Pointer buf, int slotSize, int vlen, Pointer lens, Pointer senders, int flags);
 }

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("live")
 class AuditSocketLiveTest {
-    static final int AUDIT_USER = 1107;
-    static final int AUDIT_SERVICE_START = 1130;
+    /** UNWANTED: a user-message type the kernel relays only while audit is enabled. */
+    static final int WANTED = 1130;
+    /** AUDIT_SERVICE_STOP. */
+    static final int UNWANTED = 1131;
 
     private AuditStatus before;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -100,17 +102,33 @@ class AuditSocketLiveTest {
     }
 
     @Test
+    void userMessagesCrossOnlyWhileAuditIsEnabled() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(before.enabled() == 0, "audit is already enabled on this machine");
+        AuditSocket s = closeLater(AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults().withAcceptTypes(WANTED)));
+        NetlinkSocket tx = sender();
+        String off = marker();
+        tx.sendUserMessage(WANTED, off);
+        assertThat(receiveMarked(s, off, 1, 500)).isEmpty();
+        s.setEnabled(true);
+        String on = marker();
+        tx.sendUserMessage(WANTED, on);
+        assertThat(receiveMarked(s, on, 1, 3000)).hasSize(1);
+        s.close();
+        assertThat(LiveKernel.status().enabled()).isZero();
+    }
+
+    @Test
     void multicastReceivesTheUserMessagesThisTestSends() {
         AuditSocket s = closeLater(AuditSocket.open(Mode.MULTICAST,
-                AuditSocketOptions.defaults().withEnableAudit(true).withAcceptTypes(AUDIT_USER)));
+                AuditSocketOptions.defaults().withEnableAudit(true).withAcceptTypes(WANTED)));
         assertThat(LiveKernel.status().enabled()).isEqualTo(1);
         NetlinkSocket tx = sender();
         String mark = marker();
         for (int i = 0; i < 50; i++) {
-            assertThat(tx.sendUserMessage(AUDIT_USER, mark + " n=" + i)).isZero();
+            assertThat(tx.sendUserMessage(WANTED, mark + " n=" + i)).isZero();
         }
         List<String> got = receiveMarked(s, mark, 50, 5000);
-        assertThat(got).hasSize(50).allMatch(x -> x.startsWith(AUDIT_USER + " "));
+        assertThat(got).hasSize(50).allMatch(x -> x.startsWith(WANTED + " "));
         assertThat(got.get(0)).contains("msg='" + mark + " n=0");
         TransportStats st = s.stats();
         assertThat(st.datagrams()).isGreaterThanOrEqualTo(50);
@@ -121,12 +139,12 @@ class AuditSocketLiveTest {
     @Test
     void daemonModeRegistersReceivesAndUnregisters() {
         AuditSocket s = closeLater(AuditSocket.open(Mode.DAEMON,
-                AuditSocketOptions.defaults().withEnableAudit(true).withAcceptTypes(AUDIT_USER)));
+                AuditSocketOptions.defaults().withEnableAudit(true).withAcceptTypes(WANTED)));
         assertThat(LiveKernel.status().pid()).isEqualTo((int) ProcessHandle.current().pid());
         NetlinkSocket tx = sender();
         String mark = marker();
         for (int i = 0; i < 20; i++) {
-            assertThat(tx.sendUserMessage(AUDIT_USER, mark + " n=" + i)).isZero();
+            assertThat(tx.sendUserMessage(WANTED, mark + " n=" + i)).isZero();
         }
         assertThat(receiveMarked(s, mark, 20, 5000)).hasSize(20);
         s.close();
@@ -152,17 +170,17 @@ class AuditSocketLiveTest {
     void bpfFilterKeepsOutUnwantedTypes() {
         AuditSocket all = closeLater(AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults().withEnableAudit(true)));
         AuditSocket only = closeLater(AuditSocket.open(Mode.MULTICAST,
-                AuditSocketOptions.defaults().withAcceptTypes(AUDIT_USER)));
+                AuditSocketOptions.defaults().withAcceptTypes(WANTED)));
         NetlinkSocket tx = sender();
         String mark = marker();
         for (int i = 0; i < 20; i++) {
-            tx.sendUserMessage(AUDIT_USER, mark + " wanted " + i);
-            tx.sendUserMessage(AUDIT_SERVICE_START, mark + " unwanted " + i);
+            tx.sendUserMessage(WANTED, mark + " wanted " + i);
+            tx.sendUserMessage(UNWANTED, mark + " unwanted " + i);
         }
         List<String> unfiltered = receiveMarked(all, mark, 40, 5000);
         assertThat(unfiltered).hasSize(40);
         List<String> filtered = receiveMarked(only, mark, 40, 1000);
-        assertThat(filtered).hasSize(20).allMatch(x -> x.startsWith(AUDIT_USER + " "));
+        assertThat(filtered).hasSize(20).allMatch(x -> x.startsWith(WANTED + " "));
         // Nothing else crossed either: not the 1130s, not the EVENT_LISTENER record of the join.
         assertThat(only.stats().datagrams()).isEqualTo(20);
     }
@@ -170,29 +188,29 @@ class AuditSocketLiveTest {
     @Test
     void enobufsIsCountedAndTheSocketKeepsWorking() throws Exception {
         AuditSocket s = closeLater(AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults()
-                .withEnableAudit(true).withAcceptTypes(AUDIT_USER).withReceiveBuffer(1)));
+                .withEnableAudit(true).withAcceptTypes(WANTED).withReceiveBuffer(1)));
         NetlinkSocket tx = sender();
         String mark = marker();
         for (int i = 0; i < 500; i++) {
-            tx.sendUserMessage(AUDIT_USER, mark + " flood " + i);
+            tx.sendUserMessage(WANTED, mark + " flood " + i);
         }
         TimeUnit.MILLISECONDS.sleep(300); // let kauditd multicast them into the full buffer
         receiveMarked(s, mark, 500, 500);
         assertThat(s.stats().enobufs()).isPositive();
         String after = marker();
-        tx.sendUserMessage(AUDIT_USER, after);
+        tx.sendUserMessage(WANTED, after);
         assertThat(receiveMarked(s, after, 1, 3000)).hasSize(1);
     }
 
     @Test
     void datagramsFromOtherSocketsAreDropped() {
         AuditSocket s = closeLater(AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults()
-                .withEnableAudit(true).withAcceptTypes(AUDIT_USER)));
+                .withEnableAudit(true).withAcceptTypes(WANTED)));
         NetlinkSocket tx = sender();
         String mark = marker();
         byte[] fake = ("audit(1.000:1): pid=1 msg='" + mark + " forged'").getBytes(StandardCharsets.UTF_8);
-        assertThat(tx.send(AUDIT_USER, 0, 0, fake, s.portId())).isZero();
-        tx.sendUserMessage(AUDIT_USER, mark + " genuine");
+        assertThat(tx.send(WANTED, 0, 0, fake, s.portId())).isZero();
+        tx.sendUserMessage(WANTED, mark + " genuine");
         List<String> got = receiveMarked(s, mark, 2, 1500);
         assertThat(got).hasSize(1).allMatch(x -> x.contains("genuine"));
         assertThat(s.stats().nonKernelDropped()).isEqualTo(1);
@@ -200,7 +218,7 @@ class AuditSocketLiveTest {
 
     @Test
     void closeFromAnotherThreadWakesABlockedReceive() throws Exception {
-        AuditSocket s = AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults().withAcceptTypes(AUDIT_USER));
+        AuditSocket s = AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults().withAcceptTypes(WANTED));
         CompletableFuture<Integer> r = CompletableFuture.supplyAsync(() -> s.receive(new byte[s.maxDatagram()]));
         TimeUnit.MILLISECONDS.sleep(200);
         assertThat(r).isNotDone();
