@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Live device-mapper audit events (DM_CTRL 1338, DM_EVENT 1339) from the Linux kernel.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                StatusCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class,
         })
 public final class Main {
