@@ -1,7 +1,11 @@
 package dev.dmaudit.netlink;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+
 /**
- * Linux errno numbers and names (asm-generic numbering, the same on x86-64 and aarch64) for the
+ * Linux errno numbers (asm-generic numbering, the same on x86-64 and aarch64) and their names, which
+ * are the constants' own names, for the
  * errors a netlink socket can report. Unknown numbers are named {@code E<n>}.
  */
 public final class Errno {
@@ -55,19 +59,15 @@ public final class Errno {
     private static final String[] NAMES = new String[126];
 
     static {
-        String[] table = {
-            "1 EPERM", "2 ENOENT", "3 ESRCH", "4 EINTR", "5 EIO", "9 EBADF", "11 EAGAIN", "12 ENOMEM",
-            "13 EACCES", "14 EFAULT", "16 EBUSY", "17 EEXIST", "19 ENODEV", "22 EINVAL", "23 ENFILE",
-            "24 EMFILE", "28 ENOSPC", "32 EPIPE", "34 ERANGE", "38 ENOSYS", "61 ENODATA", "71 EPROTO",
-            "74 EBADMSG", "75 EOVERFLOW", "88 ENOTSOCK", "89 EDESTADDRREQ", "90 EMSGSIZE",
-            "91 EPROTOTYPE", "92 ENOPROTOOPT", "93 EPROTONOSUPPORT", "94 ESOCKTNOSUPPORT",
-            "95 EOPNOTSUPP", "96 EPFNOSUPPORT", "97 EAFNOSUPPORT", "98 EADDRINUSE", "99 EADDRNOTAVAIL",
-            "100 ENETDOWN", "104 ECONNRESET", "105 ENOBUFS", "106 EISCONN", "107 ENOTCONN",
-            "110 ETIMEDOUT", "111 ECONNREFUSED", "114 EALREADY", "115 EINPROGRESS", "125 ECANCELED",
-        };
-        for (String e : table) {
-            int sp = e.indexOf(' ');
-            NAMES[Integer.parseInt(e.substring(0, sp))] = e.substring(sp + 1);
+        // The names are the constants above: one list, read once.
+        for (Field f : Errno.class.getFields()) {
+            if (f.getType() == int.class && Modifier.isStatic(f.getModifiers())) {
+                try {
+                    NAMES[f.getInt(null)] = f.getName();
+                } catch (IllegalAccessException e) {
+                    throw new ExceptionInInitializerError(e);
+                }
+            }
         }
     }
 
