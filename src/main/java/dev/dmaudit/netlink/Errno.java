@@ -4,9 +4,9 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 
 /**
- * Linux errno numbers (asm-generic numbering, the same on x86-64 and aarch64) and their names, which
- * are the constants' own names, for the
- * errors a netlink socket can report. Unknown numbers are named {@code E<n>}.
+ * Linux errno numbers (asm-generic numbering, the same on x86-64 and aarch64) for the errors a
+ * netlink socket can report; their names are the constants' own names. Unknown numbers are named
+ * {@code E<n>}.
  */
 public final class Errno {
     public static final int EPERM = 1;
