@@ -2,6 +2,8 @@
 MVN      ?= mvn
 MVNFLAGS ?= -B -q -Dstyle.color=never
 JAR      := target/dmaudit-all.jar
+# JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
+PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
 .PHONY: all build test bench deps clean native listen
 
@@ -19,7 +21,7 @@ test: deps
 	$(MVN) -B test
 
 native:
-	$(MAKE) -C native OUT=$(CURDIR)/target/classes/linux-x86-64
+	$(MAKE) -C native OUT=$(CURDIR)/target/classes/$(PLATFORM)
 
 listen: build
 	bin/dmaudit listen

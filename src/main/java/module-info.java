@@ -12,6 +12,10 @@ module dev.dmaudit {
     exports dev.dmaudit.event;
     exports dev.dmaudit.record;
     exports dev.dmaudit.dm;
+    exports dev.dmaudit.netlink;
+
+    // JNA direct mapping registers native methods reflectively.
+    opens dev.dmaudit.netlink to com.sun.jna;
 
     // picocli fills @Option fields reflectively.
     opens dev.dmaudit.cli to info.picocli;

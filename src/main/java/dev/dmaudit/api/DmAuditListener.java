@@ -200,6 +200,14 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
                 consumerErrors.get());
     }
 
+    /**
+     * @return whether the kernel has auditing enabled now (no DM records come while it is off),
+     *     or null when the source cannot tell
+     */
+    public Boolean auditEnabled() {
+        return source.auditEnabled();
+    }
+
     /** @return the queue's capacity */
     public int queueCapacity() {
         return config.queueCapacity;
@@ -499,11 +507,12 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
          * {@link DmAuditListener#start} or {@link DmAuditListener#open}.
          *
          * @return the listener
-         * @throws IOException when the socket cannot be opened (a {@code NetlinkException} names
-         *     the syscall and errno)
+         * @throws dev.dmaudit.netlink.NetlinkException when the socket cannot be opened; it names
+         *     the syscall and errno, and its kind tells missing privilege, no audit, daemon slot taken
          */
-        public DmAuditListener build() throws IOException {
-            RecordSource s = source != null ? source : KernelSources.open(c.mode, c.enableAudit, c.receiveBufferBytes, c.filter);
+        public DmAuditListener build() {
+            RecordSource s = source != null ? source
+                    : KernelSources.open(c.mode, c.enableAudit, c.receiveBufferBytes, c.filter, c.typeMapping);
             return new DmAuditListener(c, s);
         }
     }

@@ -1,14 +1,80 @@
 package dev.dmaudit.api;
 
 import dev.dmaudit.event.EventFilter;
-import java.io.IOException;
+import dev.dmaudit.netlink.AuditSocket;
+import dev.dmaudit.netlink.AuditSocketOptions;
+import dev.dmaudit.netlink.TransportStats;
+import dev.dmaudit.record.RecordTypes;
+import dev.dmaudit.record.TypeMapping;
 
 /** Opens the kernel's NETLINK_AUDIT socket as a {@link RecordSource}. */
 final class KernelSources {
     private KernelSources() {
     }
 
-    static RecordSource open(Mode mode, boolean enableAudit, int receiveBuffer, EventFilter filter) throws IOException {
-        throw new IOException("netlink transport not available in this build");
+    /**
+     * @throws dev.dmaudit.netlink.NetlinkException naming the syscall and errno when it cannot
+     */
+    static RecordSource open(Mode mode, boolean enableAudit, int receiveBuffer, EventFilter filter, TypeMapping mapping) {
+        AuditSocketOptions o = AuditSocketOptions.defaults()
+                .withReceiveBuffer(receiveBuffer)
+                .withEnableAudit(enableAudit)
+                .withAcceptTypes(acceptTypes(filter, mapping));
+        dev.dmaudit.netlink.Mode m = mode == Mode.DAEMON ? dev.dmaudit.netlink.Mode.DAEMON : dev.dmaudit.netlink.Mode.MULTICAST;
+        return new KernelSource(AuditSocket.open(m, o));
+    }
+
+    /**
+     * The kernel-side filter: for DM events only the DM records and the SYSCALL/PROCTITLE/EOE that
+     * complete them need to cross into user space; anything else asked for takes every type.
+     */
+    static int[] acceptTypes(EventFilter filter, TypeMapping mapping) {
+        if (filter.all() || !filter.types().isEmpty()) {
+            return null;
+        }
+        int ctrl = RecordTypes.DM_CTRL;
+        int event = RecordTypes.DM_EVENT;
+        if (!mapping.isStandard()) {
+            // The aliases the mapping reads as DM types must pass too.
+            for (int t = 1000; t <= 2999; t++) {
+                if (t != RecordTypes.DM_CTRL && mapping.map(t) == RecordTypes.DM_CTRL) {
+                    ctrl = t;
+                } else if (t != RecordTypes.DM_EVENT && mapping.map(t) == RecordTypes.DM_EVENT) {
+                    event = t;
+                }
+            }
+        }
+        return new int[] {ctrl, event, RecordTypes.DM_CTRL, RecordTypes.DM_EVENT, RecordTypes.SYSCALL,
+                RecordTypes.PROCTITLE, RecordTypes.EOE};
+    }
+
+    /** Adapts the transport to the listener's source interface. */
+    private static final class KernelSource implements RecordSource {
+        private final AuditSocket socket;
+
+        KernelSource(AuditSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public int receive(byte[] buf, int timeoutMillis) {
+            return socket.receive(buf, timeoutMillis);
+        }
+
+        @Override
+        public SourceCounters counters() {
+            TransportStats s = socket.stats();
+            return new SourceCounters(s.enobufs(), s.nonKernelDropped(), Math.max(0, s.kernelLostDelta()), s.truncated());
+        }
+
+        @Override
+        public Boolean auditEnabled() {
+            return socket.status().auditEnabled();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
     }
 }

@@ -21,6 +21,11 @@ public interface RecordSource extends AutoCloseable {
     /** @return the source's own loss counters */
     SourceCounters counters();
 
+    /** @return whether the kernel has auditing enabled now, or null when the source cannot tell */
+    default Boolean auditEnabled() {
+        return null;
+    }
+
     /** Closes the source, restoring whatever kernel state it changed. Idempotent. */
     @Override
     void close();

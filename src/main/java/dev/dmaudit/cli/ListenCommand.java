@@ -4,6 +4,7 @@ import dev.dmaudit.api.DmAuditListener;
 import dev.dmaudit.api.Event;
 import dev.dmaudit.api.Metrics;
 import dev.dmaudit.api.Mode;
+import dev.dmaudit.netlink.NetlinkException;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -81,7 +82,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
 
     /** Seam for tests. */
     interface ListenerFactory {
-        DmAuditListener build(DmAuditListener.Builder builder) throws IOException;
+        DmAuditListener build(DmAuditListener.Builder builder);
     }
 
     @Override
@@ -102,8 +103,8 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         DmAuditListener listener;
         try {
             listener = factory.build(b);
-        } catch (IOException e) {
-            throw ListenFailures.toCliFailure(e, mode);
+        } catch (NetlinkException e) {
+            throw NetlinkFailures.toCli(e);
         }
         OutputStream sink;
         OutputFile file = null;
@@ -128,7 +129,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         ScheduledExecutorService ticker = null;
         int exit = ExitCodes.OK;
         try {
-            ListenFailures.warnIfAuditDisabled(listener, err, enableAudit);
+            warnIfAuditDisabled(listener, err);
             err.println("dmaudit: listening (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode)"
                     + (count != null ? ", until " + count + " events" : "")
                     + (timeout != null ? ", for " + timeout.toMillis() + " ms" : "") + "; Ctrl-C to stop");
@@ -199,6 +200,20 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         }
         err.flush();
         return exit;
+    }
+
+    private static void warnIfAuditDisabled(DmAuditListener listener, PrintWriter err) {
+        Boolean enabled;
+        try {
+            enabled = listener.auditEnabled();
+        } catch (NetlinkException e) {
+            err.println("dmaudit: cannot read the kernel's audit status (" + Sanitize.oneLine(e.getMessage()) + "); listening anyway");
+            return;
+        }
+        if (Boolean.FALSE.equals(enabled)) {
+            err.println("dmaudit: kernel auditing is disabled: no DM records will come until it is enabled "
+                    + "(dmaudit listen --enable-audit, or auditctl -e 1); listening anyway");
+        }
     }
 
     private void validate() {

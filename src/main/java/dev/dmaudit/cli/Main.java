@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 DmCommand.class,
                 IntegrityCommand.class,
                 CommandLine.HelpCommand.class,
+                StatusCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class,
         })
 public final class Main {

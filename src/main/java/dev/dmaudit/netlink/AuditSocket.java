@@ -1,0 +1,534 @@
+package dev.dmaudit.netlink;
+
+import com.sun.jna.Memory;
+import dev.dmaudit.record.MalformedRecordException;
+import dev.dmaudit.record.NetlinkFrames;
+import dev.dmaudit.record.NetlinkMessage;
+import dev.dmaudit.record.RecordTypes;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The NETLINK_AUDIT transport: a data socket (multicast member or registered daemon) and a
+ * separate control socket for AUDIT_GET/AUDIT_SET.
+ *
+ * <pre>{@code
+ * try (AuditSocket s = AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults())) {
+ *     byte[] buf = new byte[s.maxDatagram()];
+ *     int n;
+ *     while ((n = s.receive(buf)) > 0) {
+ *         NetlinkFrames.forEach(buf, 0, n, msg -> ...);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Threads: one thread receives at a time; control requests and {@link #stats()} may come from
+ * others; {@link #close()} from any thread wakes a blocked {@link #receive} (an eventfd polled
+ * beside the socket) and closes the descriptors only after every thread has left them, so a
+ * descriptor number is never reused under a running call.
+ */
+public final class AuditSocket implements AuditTransport {
+    private static final int EFD_NONBLOCK = 0x800;
+    private static final int EFD_CLOEXEC = 0x80000;
+    private static final int POLLIN = 1;
+    private static final int CLOSED_BIT = Integer.MIN_VALUE;
+    private static final int READABLE = 1;
+    private static final int WOKEN = -1;
+
+    private final LibC libc;
+    private final Mode mode;
+    private final AuditSocketOptions options;
+    private final AtomicInteger seq = new AtomicInteger(1);
+    /** Users inside the descriptors, with {@link #CLOSED_BIT} once close began. */
+    private final AtomicInteger guard = new AtomicInteger();
+    private final ReentrantLock rxLock = new ReentrantLock();
+    private final Object ctlLock = new Object();
+    private final Memory rxBuf;
+    private final Memory ctlBuf = new Memory(16 * 1024);
+    private final Memory pollFds = new Memory(16);
+    /** Datagrams that came on the data socket while waiting for a control reply there. */
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+
+    private NetlinkSocket data;
+    private NetlinkSocket control;
+    private int wakeFd = -1;
+    private int receiveBuffer;
+    private boolean daemonRegistered;
+    private boolean closing;
+    private Integer originalEnabled;
+    private Integer originalBacklogLimit;
+    private long lostBaseline = -1;
+    private volatile long lastLostDelta = -1;
+
+    private volatile long datagrams;
+    private volatile long bytes;
+    private volatile long enobufs;
+    private volatile long nonKernelDropped;
+    private volatile long truncated;
+
+    private AuditSocket(LibC libc, Mode mode, AuditSocketOptions options) {
+        this.libc = libc;
+        this.mode = mode;
+        this.options = options;
+        this.rxBuf = new Memory(options.maxDatagram());
+    }
+
+    /**
+     * Opens the transport.
+     *
+     * @param mode    multicast (the usual choice), daemon, or control (no records)
+     * @param options options
+     * @return the open transport
+     * @throws NetlinkException with kind PERMISSION, UNSUPPORTED, NOT_INITIAL_NAMESPACE,
+     *                          DAEMON_SLOT_TAKEN ({@link DaemonSlotTakenException}) ...
+     */
+    public static AuditSocket open(Mode mode, AuditSocketOptions options) {
+        NativeDir.prepare();
+        return open(mode, options, DirectLibC.get());
+    }
+
+    static AuditSocket open(Mode mode, AuditSocketOptions options, LibC libc) {
+        AuditSocket s = new AuditSocket(libc, mode, options);
+        try {
+            s.start();
+            return s;
+        } catch (RuntimeException e) {
+            try {
+                s.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void start() {
+        wakeFd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (wakeFd < 0) {
+            throw NetlinkSocket.failure(libc, "eventfd", libc.errno(), "nothing");
+        }
+        control = NetlinkSocket.open(libc);
+        if (mode == Mode.MULTICAST && Boolean.FALSE.equals(ProcFiles.inInitialNetNamespace())) {
+            throw new NetlinkException(NetlinkException.Kind.NOT_INITIAL_NAMESPACE, "setsockopt(NETLINK_ADD_MEMBERSHIP)", 0,
+                    "multicast mode: this process is not in the initial network namespace, where the kernel "
+                            + "multicasts audit records (/proc/self/ns/net differs from /proc/1/ns/net)");
+        }
+        try {
+            lostBaseline = statusLocked().lost();
+            lastLostDelta = 0;
+        } catch (NetlinkException e) {
+            if (e.kind() != NetlinkException.Kind.PERMISSION || mode != Mode.MULTICAST) {
+                throw e;
+            }
+            // Multicast with CAP_AUDIT_READ only: no AUDIT_GET, so no kernel lost counter.
+        }
+        if (mode == Mode.CONTROL) {
+            return;
+        }
+        data = NetlinkSocket.open(libc);
+        if (options.receiveBufferBytes() > 0) {
+            receiveBuffer = data.setReceiveBuffer(options.receiveBufferBytes());
+        }
+        int[] accept = options.acceptTypes();
+        if (accept != null) {
+            int[] all = Arrays.copyOf(accept, accept.length + 4);
+            all[accept.length] = NetlinkMessage.NLMSG_ERROR;
+            all[accept.length + 1] = NetlinkMessage.NLMSG_DONE;
+            all[accept.length + 2] = RecordTypes.GET;
+            all[accept.length + 3] = mode == Mode.DAEMON ? RecordTypes.REPLACE : RecordTypes.GET;
+            data.attachFilter(BpfFilter.program(all));
+        }
+        if (options.backlogLimit() > 0) {
+            setBacklogLimit(options.backlogLimit());
+        }
+        if (options.enableAudit()) {
+            setEnabled(true);
+        }
+        if (mode == Mode.MULTICAST) {
+            data.joinReadLog();
+        } else {
+            registerDaemon();
+        }
+    }
+
+    private void registerDaemon() {
+        int pid = (int) ProcessHandle.current().pid();
+        try {
+            request(data, rxBuf, "AUDIT_SET pid", RecordTypes.SET,
+                    AuditStatus.encodeSet(AuditStatus.MASK_PID, AuditStatus.empty().withPid(pid)), 0, true);
+        } catch (NetlinkException e) {
+            if (e.kind() == NetlinkException.Kind.DAEMON_SLOT_TAKEN) {
+                int holder = 0;
+                try {
+                    holder = status().pid();
+                } catch (NetlinkException ignored) {
+                    // Leave the holder unknown.
+                }
+                throw new DaemonSlotTakenException(holder, ProcFiles.comm(holder));
+            }
+            throw e;
+        }
+        daemonRegistered = true;
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    /** @return the port id of the data socket (the address other sockets would send to), 0 in control mode */
+    public int portId() {
+        return data == null ? 0 : data.portId();
+    }
+
+    /** @return the effective SO_RCVBUF of the data socket (0 when left at the default) */
+    public int receiveBufferBytes() {
+        return receiveBuffer;
+    }
+
+    @Override
+    public int maxDatagram() {
+        return options.maxDatagram();
+    }
+
+    @Override
+    public int receive(byte[] buffer) {
+        return receive(buffer, -1);
+    }
+
+    @Override
+    public int receive(byte[] buffer, long timeoutMillis) {
+        if (data == null || !enter()) {
+            return CLOSED;
+        }
+        rxLock.lock();
+        try {
+            return receiveLocked(buffer, timeoutMillis);
+        } finally {
+            rxLock.unlock();
+            exit();
+        }
+    }
+
+    private int receiveLocked(byte[] buffer, long timeoutMillis) {
+        if (!pending.isEmpty()) {
+            byte[] d = pending.poll();
+            if (d.length > buffer.length) {
+                truncated++;
+            } else {
+                System.arraycopy(d, 0, buffer, 0, d.length);
+                datagrams++;
+                bytes += d.length;
+                return d.length;
+            }
+        }
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
+        long cap = rxBuf.size();
+        while (true) {
+            long n = data.receive(rxBuf, cap);
+            if (n >= 0) {
+                if (data.lastSender() != 0) {
+                    nonKernelDropped++;
+                } else if (n > cap || n > buffer.length) {
+                    truncated++;
+                } else {
+                    rxBuf.read(0, buffer, 0, (int) n);
+                    datagrams++;
+                    bytes += n;
+                    return (int) n;
+                }
+                continue;
+            }
+            int errno = (int) -n;
+            if (errno == Errno.ENOBUFS) {
+                enobufs++;
+            } else if (errno == Errno.EAGAIN) {
+                long left = deadline == Long.MAX_VALUE ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+                int r = awaitReadable(data.fd(), left, true);
+                if (r == WOKEN) {
+                    return CLOSED;
+                }
+                if (r != READABLE && System.nanoTime() - deadline >= 0) {
+                    return TIMEOUT;
+                }
+            } else if (errno != Errno.EINTR) {
+                throw NetlinkSocket.failure(libc, "recvfrom", errno, "CAP_AUDIT_READ");
+            }
+        }
+    }
+
+    /** @return READABLE, 0 on timeout, WOKEN when close() signalled */
+    private int awaitReadable(int fd, long timeoutMillis, boolean watchWake) {
+        pollFds.setInt(0, fd);
+        pollFds.setShort(4, (short) POLLIN);
+        pollFds.setShort(6, (short) 0);
+        pollFds.setInt(8, wakeFd);
+        pollFds.setShort(12, (short) POLLIN);
+        pollFds.setShort(14, (short) 0);
+        int r = libc.poll(pollFds, watchWake ? 2 : 1, (int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+        if (r < 0) {
+            int errno = libc.errno();
+            if (errno == Errno.EINTR) {
+                return 0;
+            }
+            throw NetlinkSocket.failure(libc, "poll", errno, "nothing");
+        }
+        if (watchWake && pollFds.getShort(14) != 0) {
+            return WOKEN;
+        }
+        return r > 0 ? READABLE : 0;
+    }
+
+    /**
+     * Sends a request with NLM_F_ACK and waits for the kernel's answer with the same sequence
+     * number: the ACK (or an NLMSG_ERROR, thrown) and, when {@code replyType} is not 0, a reply
+     * of that type. Other datagrams are kept for {@link #receive} when {@code keepOthers}.
+     *
+     * @return the reply payload, or null when only an ACK was wanted
+     */
+    private byte[] request(NetlinkSocket s, Memory rx, String what, int type, byte[] payload, int replyType,
+                           boolean keepOthers) {
+        int mySeq = seq.getAndIncrement();
+        int err = s.send(type, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, mySeq, payload, 0);
+        if (err != 0) {
+            throw NetlinkSocket.failure(libc, "sendto(" + what + ")", err, "CAP_AUDIT_CONTROL");
+        }
+        long deadline = System.nanoTime() + options.controlTimeoutMillis() * 1_000_000L;
+        Reply reply = new Reply(mySeq, replyType);
+        while (!reply.done()) {
+            long n = s.receive(rx, rx.size());
+            if (n < 0) {
+                int errno = (int) -n;
+                if (errno == Errno.EAGAIN) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000L;
+                    if (left <= 0) {
+                        throw new NetlinkException(NetlinkException.Kind.TIMEOUT, what, Errno.ETIMEDOUT,
+                                what + ": no answer from the kernel in " + options.controlTimeoutMillis() + " ms");
+                    }
+                    if (awaitReadable(s.fd(), left, !closing) == WOKEN) {
+                        throw new NetlinkException(NetlinkException.Kind.CLOSED, what, 0, what + ": transport closed");
+                    }
+                } else if (errno == Errno.ENOBUFS) {
+                    enobufs++;
+                } else if (errno != Errno.EINTR) {
+                    throw NetlinkSocket.failure(libc, "recvfrom(" + what + ")", errno, "CAP_AUDIT_CONTROL");
+                }
+                continue;
+            }
+            if (s.lastSender() != 0) {
+                nonKernelDropped++;
+                continue;
+            }
+            if (n > rx.size()) {
+                truncated++;
+                continue;
+            }
+            byte[] d = rx.getByteArray(0, (int) n);
+            try {
+                NetlinkFrames.forEach(d, 0, d.length, reply);
+            } catch (MalformedRecordException e) {
+                throw new NetlinkException(NetlinkException.Kind.PROTOCOL, what, 0, what + ": bad reply: " + e.getMessage());
+            }
+            if (reply.others && keepOthers) {
+                pending.add(d);
+            }
+            reply.others = false;
+            if (reply.errno != 0) {
+                throw NetlinkSocket.failure(libc, what, reply.errno, "CAP_AUDIT_CONTROL");
+            }
+        }
+        return reply.payload;
+    }
+
+    /** Collects the answer to one request. */
+    private static final class Reply implements NetlinkFrames.Visitor {
+        final int seq;
+        final int type;
+        boolean acked;
+        byte[] payload;
+        int errno;
+        boolean others;
+
+        Reply(int seq, int type) {
+            this.seq = seq;
+            this.type = type;
+        }
+
+        @Override
+        public void message(NetlinkMessage m) {
+            if (m.seq() != seq || (m.type() != NetlinkMessage.NLMSG_ERROR && m.type() != type)) {
+                others = true;
+            } else if (m.type() == NetlinkMessage.NLMSG_ERROR) {
+                int code = m.errorCode();
+                acked = true;
+                errno = -code;
+            } else {
+                payload = m.payload();
+            }
+        }
+
+        boolean done() {
+            return acked && (type == 0 || payload != null || errno != 0);
+        }
+    }
+
+    @Override
+    public AuditStatus status() {
+        if (!enter()) {
+            throw closedException("AUDIT_GET");
+        }
+        try {
+            return statusLocked();
+        } finally {
+            exit();
+        }
+    }
+
+    private AuditStatus statusLocked() {
+        synchronized (ctlLock) {
+            byte[] p = request(control, ctlBuf, "AUDIT_GET", RecordTypes.GET, new byte[0], RecordTypes.GET, false);
+            try {
+                return AuditStatus.decode(p, 0, p.length);
+            } catch (MalformedRecordException e) {
+                throw new NetlinkException(NetlinkException.Kind.PROTOCOL, "AUDIT_GET", 0, "AUDIT_GET: " + e.getMessage());
+            }
+        }
+    }
+
+    private void set(String what, int mask, AuditStatus values) {
+        request(control, ctlBuf, what, RecordTypes.SET, AuditStatus.encodeSet(mask, values), 0, false);
+    }
+
+    @Override
+    public void setEnabled(boolean enabled) {
+        changeSetting("AUDIT_SET enabled", AuditStatus.MASK_ENABLED, enabled ? 1 : 0);
+    }
+
+    @Override
+    public void setBacklogLimit(int limit) {
+        changeSetting("AUDIT_SET backlog_limit", AuditStatus.MASK_BACKLOG_LIMIT, limit);
+    }
+
+    private void changeSetting(String what, int mask, int value) {
+        if (!enter()) {
+            throw closedException(what);
+        }
+        try {
+            synchronized (ctlLock) {
+                AuditStatus cur = statusLocked();
+                int old = mask == AuditStatus.MASK_ENABLED ? cur.enabled() : cur.backlogLimit();
+                if (old == value) {
+                    return;
+                }
+                set(what, mask, AuditStatus.empty().withEnabled(value).withBacklogLimit(value));
+                if (mask == AuditStatus.MASK_ENABLED && originalEnabled == null) {
+                    originalEnabled = old;
+                } else if (mask == AuditStatus.MASK_BACKLOG_LIMIT && originalBacklogLimit == null) {
+                    originalBacklogLimit = old;
+                }
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public TransportStats stats() {
+        long delta = lastLostDelta;
+        if (lostBaseline >= 0 && enter()) {
+            try {
+                delta = (statusLocked().lost() - lostBaseline) & 0xffffffffL;
+                lastLostDelta = delta;
+            } catch (NetlinkException e) {
+                // Keep the last value.
+            } finally {
+                exit();
+            }
+        }
+        return new TransportStats(datagrams, bytes, enobufs, nonKernelDropped, truncated, delta);
+    }
+
+    private boolean enter() {
+        while (true) {
+            int s = guard.get();
+            if (s < 0) {
+                return false;
+            }
+            if (guard.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void exit() {
+        guard.decrementAndGet();
+    }
+
+    private static NetlinkException closedException(String what) {
+        return new NetlinkException(NetlinkException.Kind.CLOSED, what, 0, what + ": transport closed");
+    }
+
+    @Override
+    public void close() {
+        if ((guard.getAndUpdate(s -> s | CLOSED_BIT) & CLOSED_BIT) != 0) {
+            return;
+        }
+        if (wakeFd >= 0) {
+            Memory one = new Memory(8);
+            one.setLong(0, 1);
+            libc.write(wakeFd, one, 8);
+        }
+        while ((guard.get() & ~CLOSED_BIT) != 0) {
+            LockSupport.parkNanos(100_000);
+        }
+        RuntimeException failure = null;
+        synchronized (ctlLock) {
+            closing = true;
+            if (control != null) {
+                if (daemonRegistered) {
+                    failure = attempt(failure, () -> set("AUDIT_SET pid 0", AuditStatus.MASK_PID, AuditStatus.empty()));
+                    daemonRegistered = false;
+                }
+                if (originalBacklogLimit != null) {
+                    int v = originalBacklogLimit;
+                    failure = attempt(failure, () -> set("AUDIT_SET backlog_limit", AuditStatus.MASK_BACKLOG_LIMIT,
+                            AuditStatus.empty().withBacklogLimit(v)));
+                }
+                if (originalEnabled != null) {
+                    int v = originalEnabled;
+                    failure = attempt(failure, () -> set("AUDIT_SET enabled", AuditStatus.MASK_ENABLED,
+                            AuditStatus.empty().withEnabled(v)));
+                }
+            }
+            if (data != null) {
+                data.close();
+            }
+            if (control != null) {
+                control.close();
+            }
+            if (wakeFd >= 0) {
+                libc.close(wakeFd);
+                wakeFd = -1;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException attempt(RuntimeException first, Runnable step) {
+        try {
+            step.run();
+            return first;
+        } catch (RuntimeException e) {
+            if (first != null) {
+                first.addSuppressed(e);
+                return first;
+            }
+            return e;
+        }
+    }
+}

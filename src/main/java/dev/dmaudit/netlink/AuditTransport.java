@@ -1,0 +1,70 @@
+package dev.dmaudit.netlink;
+
+/**
+ * A source of raw NETLINK_AUDIT datagrams plus the audit control requests, so the library and
+ * tests can substitute it. Datagrams go to {@link dev.dmaudit.record.NetlinkFrames#forEach} as
+ * received.
+ */
+public interface AuditTransport extends AutoCloseable {
+    /** {@link #receive} result: the transport was closed. */
+    int CLOSED = -1;
+    /** {@link #receive(byte[], long)} result: nothing arrived in time. */
+    int TIMEOUT = 0;
+
+    /** @return how records are received */
+    Mode mode();
+
+    /**
+     * Blocks until a datagram from the kernel arrives and copies it into {@code buffer}. Datagrams
+     * longer than the buffer are dropped and counted ({@link TransportStats#truncated()}); ENOBUFS
+     * is counted and receiving goes on. Allocates nothing per datagram.
+     *
+     * @param buffer where to copy the datagram (at least {@link #maxDatagram()} bytes)
+     * @return the datagram length, or {@link #CLOSED} once {@link #close()} was called
+     * @throws NetlinkException on an unexpected receive error
+     */
+    int receive(byte[] buffer);
+
+    /**
+     * As {@link #receive(byte[])}, waiting at most {@code timeoutMillis}.
+     *
+     * @param buffer        where to copy the datagram
+     * @param timeoutMillis the longest wait; 0 only takes what is already queued
+     * @return the datagram length, {@link #TIMEOUT} or {@link #CLOSED}
+     */
+    int receive(byte[] buffer, long timeoutMillis);
+
+    /** @return the largest datagram this transport can deliver */
+    int maxDatagram();
+
+    /**
+     * AUDIT_GET on the control socket (needs CAP_AUDIT_CONTROL).
+     *
+     * @return the kernel's audit status
+     */
+    AuditStatus status();
+
+    /**
+     * AUDIT_SET enabled; the previous value is restored on close.
+     *
+     * @param enabled true to make the kernel produce records
+     */
+    void setEnabled(boolean enabled);
+
+    /**
+     * AUDIT_SET backlog_limit; the previous value is restored on close.
+     *
+     * @param limit the kernel queue limit
+     */
+    void setBacklogLimit(int limit);
+
+    /** @return the counters so far (polls the kernel's lost counter: one AUDIT_GET) */
+    TransportStats stats();
+
+    /**
+     * Unregisters (daemon mode), restores what this transport changed, and closes the sockets. A
+     * thread blocked in {@link #receive} returns {@link #CLOSED}. Idempotent.
+     */
+    @Override
+    void close();
+}
