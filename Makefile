@@ -5,7 +5,7 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build test bench deps clean native listen
+.PHONY: all build test bench deps clean native listen e2e demo e2e-prep
 
 all: build
 
@@ -32,3 +32,20 @@ bench: deps
 clean:
 	$(MVN) $(MVNFLAGS) clean
 	$(MAKE) -C native clean
+
+# Real-kernel end-to-end test: Debian's 6.1 kernel (CONFIG_DM_AUDIT=y) under qemu (TCG), host root
+# over 9p, the dm-integrity procedure while a listener captures (see e2e/README.md).
+# E2E_LISTENER=auto|dmaudit|standin; results, console.log and dmesg.txt in $(E2E_OUT)/.
+E2E_OUT ?= e2e-out
+
+# Kernel download (cached in .vm-cache/), initramfs, stand-in listener; no VM run.
+e2e-prep:
+	e2e/fetch-kernel
+	e2e/build-initramfs
+
+e2e: build
+	e2e/run-e2e $(E2E_OUT)
+
+# Same VM run, with the procedure's steps and the listener's records printed live.
+demo: build
+	E2E_DEMO=1 e2e/run-e2e $(E2E_OUT)

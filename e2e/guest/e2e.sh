@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Guest-side orchestration of the real-kernel end-to-end test; run INSIDE the guest by e2e/run-vm:
+#   1. starts the reference capture (the stand-in nlcap, if built) and the LISTENER under test in
+#      the background, each waited for until it has joined the audit multicast group,
+#   2. runs the procedure (e2e/guest/seed-procedure.sh),
+#   3. waits E2E_DRAIN seconds, stops the listeners with SIGTERM and waits for them,
+#   4. saves the guest's audit lines from dmesg and writes $E2E_OUT/run.env for e2e/check-e2e.
+#
+# The listener interface (all optional):
+#   E2E_LISTENER         dmaudit (default) | standin  — picks the default command and output file
+#   E2E_LISTENER_OUTPUT  file the listener writes; default $E2E_OUT/listen-multicast.jsonl
+#                        (dmaudit) or $E2E_OUT/listen-standin.txt (standin)
+#   E2E_LISTENER_CMD     command line, run by bash with `exec` in the repository root (so the pid
+#                        we signal is the listener's), with E2E_LISTENER_OUTPUT and E2E_OUT in its
+#                        environment. Default for dmaudit:
+#                          bin/dmaudit listen --format json --output "$E2E_LISTENER_OUTPUT"
+#                        and for standin:  "$E2E_NLCAP" -o "$E2E_LISTENER_OUTPUT"
+#                        Its stdout/stderr go to $E2E_OUT/listener.stdout / listener.stderr.
+#   E2E_LISTENER_READY   dmesg (default: wait for the kernel's AUDIT_EVENT_LISTENER record
+#                        "nl-mcgrp=1 op=connect" that joining the group logs) | file:PATH (wait
+#                        for PATH to exist) | sleep:N | none
+#   E2E_LISTENER_WAIT    seconds to wait for readiness (default 180; the JVM is slow under TCG)
+#   E2E_DRAIN            seconds between the procedure's end and SIGTERM (default 2)
+#   E2E_LISTENER_STOP_WAIT  seconds to wait after SIGTERM before SIGKILL (default 30)
+#   E2E_LISTENER_OK_RC   exit statuses accepted after SIGTERM (default "0 143")
+#   E2E_REFCAP           auto (default: run nlcap into $E2E_OUT/records-reference.txt when it is
+#                        built and is not already the listener) | none
+#   E2E_NLCAP            the stand-in binary (default $E2E_REPO/.vm-cache/bin/nlcap)
+#   E2E_PROCEDURE        the procedure script (default e2e/guest/seed-procedure.sh)
+# Exit status: 0 when the procedure behaved as expected and the listener(s) started and stopped
+# cleanly; the listener's OUTPUT is judged afterwards on the host by e2e/check-e2e.
+set -uo pipefail
+
+OUT=${E2E_OUT:?E2E_OUT not set (run me through e2e/run-vm)}
+REPO=${E2E_REPO:?E2E_REPO not set}
+export E2E_NLCAP=${E2E_NLCAP:-$REPO/.vm-cache/bin/nlcap}
+LISTENER=${E2E_LISTENER:-dmaudit}
+case $LISTENER in
+  dmaudit) export E2E_LISTENER_OUTPUT=${E2E_LISTENER_OUTPUT:-$OUT/listen-multicast.jsonl}
+           cmd=${E2E_LISTENER_CMD:-'bin/dmaudit listen --format json --output "$E2E_LISTENER_OUTPUT"'} ;;
+  standin) export E2E_LISTENER_OUTPUT=${E2E_LISTENER_OUTPUT:-$OUT/listen-standin.txt}
+           cmd=${E2E_LISTENER_CMD:-'"$E2E_NLCAP" -o "$E2E_LISTENER_OUTPUT"'} ;;
+  *) echo "e2e: unknown E2E_LISTENER=$LISTENER (dmaudit|standin)" >&2; exit 2 ;;
+esac
+READY=${E2E_LISTENER_READY:-dmesg}
+WAIT=${E2E_LISTENER_WAIT:-180}
+PROCEDURE=${E2E_PROCEDURE:-$REPO/e2e/guest/seed-procedure.sh}
+failed=0
+
+say() { echo "[e2e] $(cut -d' ' -f1 /proc/uptime)s $*"; }
+connects() { dmesg 2>/dev/null | grep -c 'nl-mcgrp=1 op=connect' || true; }
+setenv() { printf '%s=%q\n' "$1" "$2" >> "$OUT/run.env"; }
+: > "$OUT/run.env"
+
+# start NAME READY_METHOD COMMAND  -> sets $started_pid; returns non-zero if it never got ready.
+start() {
+  local name=$1 ready=$2 command=$3 base t0 deadline
+  base=$(connects)
+  t0=$(cut -d' ' -f1 /proc/uptime)
+  say "starting $name: $command"
+  ( cd "$REPO" && exec bash -c "exec $command" ) >"$OUT/$name.stdout" 2>"$OUT/$name.stderr" &
+  started_pid=$!
+  deadline=$((SECONDS + WAIT))
+  while :; do
+    if ! kill -0 "$started_pid" 2>/dev/null; then
+      wait "$started_pid"; local rc=$?
+      say "FAIL: $name exited early with status $rc; its stderr:"; sed 's/^/    /' "$OUT/$name.stderr"
+      setenv "${name^^}_RC" "$rc"
+      return 1
+    fi
+    case $ready in
+      dmesg)   (( $(connects) > base )) && break ;;
+      file:*)  [[ -e ${ready#file:} ]] && break ;;
+      sleep:*) sleep "${ready#sleep:}"; break ;;
+      none)    break ;;
+      *) say "FAIL: unknown readiness method $ready"; return 1 ;;
+    esac
+    if ((SECONDS >= deadline)); then
+      say "WARNING: $name (pid $started_pid) not seen ready after ${WAIT}s ($ready); going on"
+      break
+    fi
+    sleep 0.2
+  done
+  say "$name ready (pid $started_pid, $ready) after $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN{printf "%.1f", b-a}')s"
+}
+
+# stop NAME PID -> records NAME_RC in run.env; returns non-zero on an unacceptable status.
+stop() {
+  local name=$1 pid=$2 rc i
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for ((i = 0; i < ${E2E_LISTENER_STOP_WAIT:-30} * 5; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then say "WARNING: $name ignored SIGTERM; SIGKILL"; kill -KILL "$pid"; fi
+  else
+    say "WARNING: $name had already exited before SIGTERM"
+  fi
+  wait "$pid"; rc=$?
+  setenv "${name^^}_RC" "$rc"
+  say "$name exited with status $rc"
+  [[ " ${E2E_LISTENER_OK_RC:-0 143} " == *" $rc "* ]] || { say "FAIL: $name exit status $rc not in (${E2E_LISTENER_OK_RC:-0 143})"; return 1; }
+}
+
+setenv LISTENER "$LISTENER"
+setenv LISTENER_CMD "$cmd"
+setenv LISTENER_OUTPUT "${E2E_LISTENER_OUTPUT#$OUT/}"
+say "kernel $(uname -r); listener=$LISTENER; output=${E2E_LISTENER_OUTPUT}"
+
+# 1. The reference capture, then the listener under test.
+ref_pid=""
+if [[ ${E2E_REFCAP:-auto} == auto && $LISTENER != standin ]]; then
+  if [[ -x $E2E_NLCAP ]]; then
+    if start refcap "file:$OUT/.refcap.ready" "\"\$E2E_NLCAP\" -o \"\$E2E_OUT/records-reference.txt\" -r \"\$E2E_OUT/.refcap.ready\""; then
+      ref_pid=$started_pid; setenv REFCAP_OUTPUT records-reference.txt
+    else failed=1; fi
+  else
+    say "no reference capture: $E2E_NLCAP not built"
+  fi
+fi
+lis_pid=""
+if start listener "$READY" "$cmd"; then lis_pid=$started_pid; else failed=1; fi
+
+# 2. The procedure.
+if ((failed == 0)); then
+  say "running $PROCEDURE"
+  bash "$PROCEDURE"; prc=$?
+  setenv PROCEDURE_RC "$prc"
+  say "procedure exited with status $prc"
+  ((prc == 0)) || failed=1
+else
+  say "FAIL: not running the procedure: a listener did not start"
+fi
+
+# 3. Let the last records arrive, then stop the listeners.
+sleep "${E2E_DRAIN:-2}"
+[[ -n $lis_pid ]] && { stop listener "$lis_pid" || failed=1; }
+[[ -n $ref_pid ]] && { stop refcap "$ref_pid" || failed=1; }
+
+# 4. The kernel's own (rate-limited, incomplete) copies of the audit records.
+dmesg | grep -E 'audit: type=' > "$OUT/dmesg-audit.txt" || true
+say "dmesg has $(wc -l < "$OUT/dmesg-audit.txt") audit lines; $(dmesg | grep -c "audit_lost\|callbacks suppressed\|printk limit") rate-limit notes"
+setenv E2E_RC "$failed"
+say "done: $( ((failed)) && echo FAILED || echo ok )"
+exit "$failed"
