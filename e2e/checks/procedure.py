@@ -19,7 +19,7 @@ def check(t, _file):
     t.ok(re.search(r"\+ dmsetup create badint .*\n(?:.*\n)*?### .* rc=[1-9]\d* expect=fail OK", steps) is not None,
          "dmsetup create badint failed, as intended")
     ok_rc = t.param("listener_ok_rc", "0 143").split()
-    for name in ("LISTENER", "REFCAP"):
+    for name in ("LISTENER", "DAEMONLISTENER", "REFCAP"):
         if name + "_RC" in run:
             t.ok(run[name + "_RC"] in ok_rc, f"{name.lower()} stopped by SIGTERM with an accepted status", f"{name}_RC={run[name + '_RC']}")
     t.ok(run.get("E2E_RC") == "0", "guest orchestration reported success", f"E2E_RC={run.get('E2E_RC')}")

@@ -33,6 +33,9 @@ set -uo pipefail
 
 OUT=${E2E_OUT:?E2E_OUT not set (run me through e2e/run-vm)}
 REPO=${E2E_REPO:?E2E_REPO not set}
+export E2E_REPO=$REPO
+# The guest must run the jar as built on the host: a rebuild under TCG would take minutes.
+export DMAUDIT_NO_REBUILD=1
 export E2E_NLCAP=${E2E_NLCAP:-$REPO/.vm-cache/bin/nlcap}
 LISTENER=${E2E_LISTENER:-dmaudit}
 case $LISTENER in
@@ -71,6 +74,7 @@ start() {
     case $ready in
       dmesg)   (( $(connects) > base )) && break ;;
       file:*)  [[ -e ${ready#file:} ]] && break ;;
+      stderr:*) grep -q -- "${ready#stderr:}" "$OUT/$name.stderr" 2>/dev/null && break ;;
       sleep:*) sleep "${ready#sleep:}"; break ;;
       none)    break ;;
       *) say "FAIL: unknown readiness method $ready"; return 1 ;;
@@ -118,6 +122,15 @@ if [[ ${E2E_REFCAP:-auto} == auto && $LISTENER != standin ]]; then
 fi
 lis_pid=""
 if start listener "$READY" "$cmd"; then lis_pid=$started_pid; else failed=1; fi
+# dmaudit also runs as the registered audit daemon (unicast copies with their short nlmsg_len),
+# beside the multicast listener, so one VM run checks both modes.
+dae_pid=""
+if [[ $LISTENER == dmaudit && ${E2E_DAEMON:-1} == 1 ]]; then
+  dcmd='bin/dmaudit listen --mode daemon --format json --output "$E2E_OUT/listen-daemon.jsonl"'
+  if start daemonlistener "stderr:listening" "$dcmd"; then
+    dae_pid=$started_pid; setenv DAEMON_OUTPUT listen-daemon.jsonl
+  else failed=1; fi
+fi
 
 # 2. The procedure.
 if ((failed == 0)); then
@@ -133,6 +146,7 @@ fi
 # 3. Let the last records arrive, then stop the listeners.
 sleep "${E2E_DRAIN:-2}"
 [[ -n $lis_pid ]] && { stop listener "$lis_pid" || failed=1; }
+[[ -n $dae_pid ]] && { stop daemonlistener "$dae_pid" || failed=1; }
 [[ -n $ref_pid ]] && { stop refcap "$ref_pid" || failed=1; }
 
 # 4. The kernel's own (rate-limited, incomplete) copies of the audit records.

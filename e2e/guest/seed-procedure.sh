@@ -87,6 +87,13 @@ step ok integritysetup status "$NAME"
 failures=$(tail -20 "$STEPS" | sed -n 's/^ *failures: *//p' | tail -1)
 if [[ ${failures:-0} =~ ^[0-9]+$ ]] && ((failures > 0)); then note "status shows failures: $failures, as expected"
 else note "UNEXPECTED: status shows failures: ${failures:-?}"; unexpected=$((unexpected + 1)); fi
+# The project's own wrapper must report the same failures (checked by e2e/checks/dmaudit_json.py).
+if [[ -x ${E2E_REPO:-}/bin/dmaudit ]]; then
+  note "+ dmaudit integrity status $NAME --format json"
+  ( cd "$E2E_REPO" && DMAUDIT_NO_REBUILD=1 bin/dmaudit integrity status "$NAME" --format json ) \
+    > "$OUT/dmaudit-integrity-status.json" 2>> "$STEPS"
+  note "  rc=$? $(cat "$OUT/dmaudit-integrity-status.json")"
+fi
 
 step ok integritysetup close "$NAME"
 step ok losetup -d "$LOOP"
