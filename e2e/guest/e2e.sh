@@ -36,6 +36,8 @@ REPO=${E2E_REPO:?E2E_REPO not set}
 export E2E_REPO=$REPO
 # The guest must run the jar as built on the host: a rebuild under TCG would take minutes.
 export DMAUDIT_NO_REBUILD=1
+# Under TCG the JIT costs more than it saves for a short run: C1 only, serial GC.
+export DMAUDIT_JAVA_OPTS=${DMAUDIT_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 export E2E_NLCAP=${E2E_NLCAP:-$REPO/.vm-cache/bin/nlcap}
 LISTENER=${E2E_LISTENER:-dmaudit}
 case $LISTENER in
