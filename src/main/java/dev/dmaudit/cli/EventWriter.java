@@ -1,6 +1,7 @@
 package dev.dmaudit.cli;
 
 import dev.dmaudit.event.AuditEvent;
+import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.DmEvent;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,17 @@ public interface EventWriter {
      * @param dm    its typed DM view, or null when it holds no DM record
      * @throws IOException when the output fails
      */
-    void write(AuditEvent event, DmEvent dm) throws IOException;
+    default void write(AuditEvent event, DmEvent dm) throws IOException {
+        write(event, dm, null);
+    }
+
+    /**
+     * @param event  the audit event
+     * @param dm     its typed DM view, or null when it holds no DM record
+     * @param health the device's current state ({@code listen --enrich-status}), or null
+     * @throws IOException when the output fails
+     */
+    void write(AuditEvent event, DmEvent dm, DeviceHealth health) throws IOException;
 
     /** @throws IOException when the output fails */
     void flush() throws IOException;

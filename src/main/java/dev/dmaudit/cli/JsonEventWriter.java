@@ -3,6 +3,7 @@ package dev.dmaudit.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.AuditEvent;
 import dev.dmaudit.event.DmControl;
 import dev.dmaudit.event.DmData;
@@ -38,7 +39,7 @@ final class JsonEventWriter implements EventWriter {
     }
 
     @Override
-    public void write(AuditEvent event, DmEvent dm) throws IOException {
+    public void write(AuditEvent event, DmEvent dm, DeviceHealth health) throws IOException {
         gen.writeStartObject();
         gen.writeNumberField("serial", event.serial());
         gen.writeStringField("time", Instant.ofEpochMilli(event.timeMillis()).toString());
@@ -47,6 +48,20 @@ final class JsonEventWriter implements EventWriter {
         gen.writeStringField("completion", event.completion().name().toLowerCase(java.util.Locale.ROOT));
         if (dm != null) {
             writeDm(dm);
+        }
+        if (health != null) {
+            gen.writeObjectFieldStart("device_status");
+            gen.writeStringField("name", health.name());
+            gen.writeStringField("target_type", health.targetType());
+            gen.writeStringField("backing_device", health.backingDevice().orElse(null));
+            if (health.mismatches().isPresent()) {
+                gen.writeNumberField("mismatches", health.mismatches().getAsLong());
+            } else {
+                gen.writeNullField("mismatches");
+            }
+            gen.writeStringField("observed_at", health.observedAt().toString());
+            gen.writeBooleanField("stale", health.stale());
+            gen.writeEndObject();
         }
         gen.writeArrayFieldStart("records");
         for (AuditRecord r : event.records()) {

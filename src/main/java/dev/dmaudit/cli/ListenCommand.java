@@ -4,6 +4,9 @@ import dev.dmaudit.api.DmAuditListener;
 import dev.dmaudit.api.Event;
 import dev.dmaudit.api.Metrics;
 import dev.dmaudit.api.Mode;
+import dev.dmaudit.dm.DeviceHealth;
+import dev.dmaudit.dm.DeviceId;
+import dev.dmaudit.dm.DmEnricher;
 import dev.dmaudit.netlink.NetlinkException;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -77,6 +80,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--no-device-names", description = "Do not resolve device names from sysfs.")
     boolean noDeviceNames;
 
+    @Option(names = "--enrich-status", description = "Add the device's current target type and mismatch count (dmsetup status; rate-limited: one query per device per 2 s, bursts of 5).")
+    boolean enrichStatus;
+
     /** Where the listener comes from; tests replace it to feed recorded datagrams. */
     static ListenerFactory factory = b -> b.build();
 
@@ -120,6 +126,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             sink = new FileOutputStream(FileDescriptor.out);
         }
         EventWriter writer = EventWriter.create(options.format, sink);
+        DmEnricher enricher = enrichStatus ? DmEnricher.withDefaults(DmTooling.dmsetup(Duration.ofSeconds(10))) : null;
         CountDownLatch done = new CountDownLatch(1);
         AtomicLong written = new AtomicLong();
         AtomicLong writeErrors = new AtomicLong();
@@ -148,7 +155,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                     return; // count reached: the rest of the flush is not wanted
                 }
                 try {
-                    writer.write(ev.audit(), ev.dm());
+                    DeviceHealth health = null;
+                    if (enricher != null && ev.dm() != null && ev.dm().device() != null) {
+                        health = enricher.lookup(new DeviceId(ev.dm().device().major(), ev.dm().device().minor())).orElse(null);
+                    }
+                    writer.write(ev.audit(), ev.dm(), health);
                     if (ev.repeatSummary()) {
                         writeRepeatNote(err, ev);
                     }

@@ -1,6 +1,7 @@
 package dev.dmaudit.cli;
 
 import dev.dmaudit.event.AuditEvent;
+import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.record.AuditRecord;
 import dev.dmaudit.record.RecordTypes;
@@ -23,7 +24,8 @@ final class RawEventWriter implements EventWriter {
     }
 
     @Override
-    public void write(AuditEvent event, DmEvent dm) throws IOException {
+    public void write(AuditEvent event, DmEvent dm, DeviceHealth health) throws IOException {
+        // Raw lines are what the kernel sent: enrichment has no place in them.
         AuditRecord last = null;
         for (AuditRecord r : event.records()) {
             // A record's body is kernel text; newlines inside would split the log line.

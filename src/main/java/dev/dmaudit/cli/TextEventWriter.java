@@ -3,6 +3,7 @@ package dev.dmaudit.cli;
 import dev.dmaudit.event.AuditEvent;
 import dev.dmaudit.event.DmControl;
 import dev.dmaudit.event.DmData;
+import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.DmRecord;
 import dev.dmaudit.event.ProcessInfo;
@@ -27,8 +28,15 @@ final class TextEventWriter implements EventWriter {
     }
 
     @Override
-    public void write(AuditEvent event, DmEvent dm) throws IOException {
+    public void write(AuditEvent event, DmEvent dm, DeviceHealth health) throws IOException {
         out.write(format(event, dm));
+        if (health != null) {
+            out.write(" [now: " + Sanitize.visible(health.name()) + " " + Sanitize.visible(health.targetType()));
+            if (health.mismatches().isPresent()) {
+                out.write(", mismatches " + health.mismatches().getAsLong());
+            }
+            out.write(health.stale() ? ", as of " + health.observedAt() + "]" : "]");
+        }
         out.write('\n');
     }
 

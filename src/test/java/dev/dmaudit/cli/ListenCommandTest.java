@@ -122,6 +122,34 @@ class ListenCommandTest {
     }
 
     @Test
+    void enrichStatusAddsTheDevicesCurrentMismatchCount(@TempDir Path dir) throws Exception {
+        dev.dmaudit.dm.CommandRunner runner = org.mockito.Mockito.mock(dev.dmaudit.dm.CommandRunner.class);
+        org.mockito.Mockito.when(runner.run(org.mockito.ArgumentMatchers.anyList(), org.mockito.ArgumentMatchers.any()))
+                .thenAnswer(inv -> {
+                    List<String> argv = inv.getArgument(0);
+                    String out = argv.contains("info") ? "integritytest;254;0;L--w;0;1;0;CRYPT-INTEGRITY-integritytest\n"
+                            : argv.contains("status") ? "0 60992 integrity 2 60992 -\n"
+                            : "0 60992 integrity 7:0 0 32 J 2 journal_sectors:440 internal_hash:sha256\n";
+                    return dev.dmaudit.dm.CommandResult.of(argv, 0, out, "");
+                });
+        DmTooling.runners = () -> runner;
+        try {
+            Path out = dir.resolve("events.jsonl");
+            CliRun r = CliRun.run("listen", "--timeout", "2s", "--op", "integrity-checksum", "--enrich-status",
+                    "--format", "json", "--output", out.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            List<String> lines = Files.readAllLines(out);
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0)).contains("\"device_status\":{\"name\":\"integritytest\",\"target_type\":\"integrity\","
+                    + "\"backing_device\":\"7:0\",\"mismatches\":2");
+            // The second event comes within the rate limit: the cached result, marked stale.
+            assertThat(lines.get(1)).contains("\"mismatches\":2", "\"stale\":true");
+        } finally {
+            DmTooling.reset();
+        }
+    }
+
+    @Test
     void badValuesAreUsageErrors() {
         for (String[] a : new String[][] {{"listen", "--count", "0"}, {"listen", "--timeout", "soon"},
                 {"listen", "--mode", "unicast"}, {"listen", "--coalesce", "0s"}, {"listen", "--receive-buffer", "12"},
