@@ -73,6 +73,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong consumerErrors = new AtomicLong();
+    private final AtomicLong replaceProbes = new AtomicLong();
     private volatile long events;
     private volatile long timedOut;
     private volatile long evicted;
@@ -197,7 +198,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         RecordSource.SourceCounters c = source.counters();
         return new Metrics(datagrams.get(), records.get(), malformed.get(), events, delivered.get(), dropped.get(),
                 coalesced, c.enobufs(), c.kernelLostDelta(), c.nonKernelSenders(), timedOut, evicted,
-                consumerErrors.get());
+                consumerErrors.get(), replaceProbes.get());
     }
 
     /**
@@ -292,8 +293,17 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
 
     private void onMessage(NetlinkMessage m) {
         int type = m.type();
-        // Control replies are the transport's business; AUDIT_REPLACE carries a binary pid.
-        if (!NetlinkFrames.isAuditRecord(type) || type == RecordTypes.REPLACE) {
+        if (type == RecordTypes.REPLACE) {
+            // The kernel asks its daemon whether it lives because another process wants the slot;
+            // receiving this is the answer that keeps it ours. Binary payload: the asker's pid.
+            long n = replaceProbes.incrementAndGet();
+            LOG.log(System.Logger.Level.WARNING, "another process tried to register as the audit daemon"
+                    + (m.payloadLength() >= 4 ? " (pid " + Integer.toUnsignedString(readPid(m)) + ")" : "")
+                    + "; the slot stays ours (" + n + " attempts so far)");
+            return;
+        }
+        // Control replies are the transport's business.
+        if (!NetlinkFrames.isAuditRecord(type)) {
             return;
         }
         AuditRecord r;
@@ -306,6 +316,12 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         }
         records.incrementAndGet();
         assembler.accept(r, config.clock.getAsLong());
+    }
+
+    private static int readPid(NetlinkMessage m) {
+        byte[] b = m.buffer();
+        int p = m.payloadOffset();
+        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24;
     }
 
     private void completed(AuditEvent ev) {

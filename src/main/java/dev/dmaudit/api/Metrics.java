@@ -18,8 +18,11 @@ package dev.dmaudit.api;
  * @param timedOutEvents   events completed by the grouping timeout (no EOE seen)
  * @param evictedEvents    events emitted early to bound memory
  * @param consumerErrors   exceptions thrown by the callback (counted, logged; delivery goes on)
+ * @param replaceProbes    AUDIT_REPLACE messages: in daemon mode, another process tried to take the
+ *                         audit daemon slot (the kernel keeps it for us while we answer)
  */
 public record Metrics(long datagrams, long records, long malformed, long events, long delivered,
                       long droppedByQueue, long coalesced, long enobufs, long kernelLostDelta,
-                      long nonKernelSenders, long timedOutEvents, long evictedEvents, long consumerErrors) {
+                      long nonKernelSenders, long timedOutEvents, long evictedEvents, long consumerErrors,
+                      long replaceProbes) {
 }

@@ -141,15 +141,17 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                     + (count != null ? ", until " + count + " events" : "")
                     + (timeout != null ? ", for " + timeout.toMillis() + " ms" : "") + "; Ctrl-C to stop");
             err.flush();
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "dmaudit-watch");
+                t.setDaemon(true);
+                return t;
+            });
             if (options.stats) {
-                ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "dmaudit-stats");
-                    t.setDaemon(true);
-                    return t;
-                });
                 long every = Math.max(100, statsInterval.toMillis());
                 ticker.scheduleAtFixedRate(() -> printStats(err, listener.metrics(), written.get()), every, every, TimeUnit.MILLISECONDS);
             }
+            AuditStateWatch watch = new AuditStateWatch(listener, err);
+            ticker.scheduleWithFixedDelay(watch::check, 5, 5, TimeUnit.SECONDS);
             listener.start(ev -> {
                 if (done.getCount() == 0 && count != null) {
                     return; // count reached: the rest of the flush is not wanted
@@ -250,9 +252,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
 
     static void printStats(PrintWriter err, Metrics m, long written) {
         err.printf("dmaudit: stats datagrams=%d records=%d events=%d written=%d dropped_queue=%d enobufs=%d "
-                        + "kernel_lost_delta=%d malformed=%d non_kernel=%d coalesced=%d timed_out=%d evicted=%d%n",
+                        + "kernel_lost_delta=%d malformed=%d non_kernel=%d coalesced=%d timed_out=%d evicted=%d "
+                        + "callback_errors=%d replace_probes=%d%n",
                 m.datagrams(), m.records(), m.events(), written, m.droppedByQueue(), m.enobufs(), m.kernelLostDelta(),
-                m.malformed(), m.nonKernelSenders(), m.coalesced(), m.timedOutEvents(), m.evictedEvents());
+                m.malformed(), m.nonKernelSenders(), m.coalesced(), m.timedOutEvents(), m.evictedEvents(),
+                m.consumerErrors(), m.replaceProbes());
         err.flush();
     }
 }
