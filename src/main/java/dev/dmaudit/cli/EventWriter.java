@@ -1,6 +1,7 @@
 package dev.dmaudit.cli;
 
 import dev.dmaudit.event.AuditEvent;
+import dev.dmaudit.api.Event;
 import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.DmEvent;
 import java.io.IOException;
@@ -14,16 +15,15 @@ public interface EventWriter {
      * @throws IOException when the output fails
      */
     default void write(AuditEvent event, DmEvent dm) throws IOException {
-        write(event, dm, null);
+        write(Event.of(event, dm), null);
     }
 
     /**
-     * @param event  the audit event
-     * @param dm     its typed DM view, or null when it holds no DM record
+     * @param event  the delivered event (a coalesced run's repeats carry their count and times)
      * @param health the device's current state ({@code listen --enrich-status}), or null
      * @throws IOException when the output fails
      */
-    void write(AuditEvent event, DmEvent dm, DeviceHealth health) throws IOException;
+    void write(Event event, DeviceHealth health) throws IOException;
 
     /** @throws IOException when the output fails */
     void flush() throws IOException;

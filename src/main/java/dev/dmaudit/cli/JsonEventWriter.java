@@ -3,6 +3,7 @@ package dev.dmaudit.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.dmaudit.api.Event;
 import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.AuditEvent;
 import dev.dmaudit.event.DmControl;
@@ -39,7 +40,9 @@ final class JsonEventWriter implements EventWriter {
     }
 
     @Override
-    public void write(AuditEvent event, DmEvent dm, DeviceHealth health) throws IOException {
+    public void write(Event ev, DeviceHealth health) throws IOException {
+        AuditEvent event = ev.audit();
+        DmEvent dm = ev.dm();
         gen.writeStartObject();
         gen.writeNumberField("serial", event.serial());
         gen.writeStringField("time", Instant.ofEpochMilli(event.timeMillis()).toString());
@@ -48,6 +51,13 @@ final class JsonEventWriter implements EventWriter {
         gen.writeStringField("completion", event.completion().name().toLowerCase(java.util.Locale.ROOT));
         if (dm != null) {
             writeDm(dm);
+        }
+        if (ev.repeatSummary()) {
+            gen.writeObjectFieldStart("repeat");
+            gen.writeNumberField("count", ev.count());
+            gen.writeStringField("first", Instant.ofEpochMilli(ev.firstMillis()).toString());
+            gen.writeStringField("last", Instant.ofEpochMilli(ev.lastMillis()).toString());
+            gen.writeEndObject();
         }
         if (health != null) {
             gen.writeObjectFieldStart("device_status");

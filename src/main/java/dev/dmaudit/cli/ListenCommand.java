@@ -161,10 +161,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                     if (enricher != null && ev.dm() != null && ev.dm().device() != null) {
                         health = enricher.lookup(new DeviceId(ev.dm().device().major(), ev.dm().device().minor())).orElse(null);
                     }
-                    writer.write(ev.audit(), ev.dm(), health);
-                    if (ev.repeatSummary()) {
-                        writeRepeatNote(err, ev);
-                    }
+                    writer.write(ev, health);
                     writer.flush();
                 } catch (IOException e) {
                     writeErrors.incrementAndGet();
@@ -242,12 +239,6 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         if (coalesce != null && coalesce.isZero()) {
             throw new ParameterException(spec.commandLine(), "--coalesce needs a positive window");
         }
-    }
-
-    private static void writeRepeatNote(PrintWriter err, Event ev) {
-        err.println("dmaudit: previous event repeated " + ev.count() + " more times between "
-                + java.time.Instant.ofEpochMilli(ev.firstMillis()) + " and " + java.time.Instant.ofEpochMilli(ev.lastMillis()));
-        err.flush();
     }
 
     static void printStats(PrintWriter err, Metrics m, long written) {

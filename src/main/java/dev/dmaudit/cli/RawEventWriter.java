@@ -1,8 +1,8 @@
 package dev.dmaudit.cli;
 
 import dev.dmaudit.event.AuditEvent;
+import dev.dmaudit.api.Event;
 import dev.dmaudit.dm.DeviceHealth;
-import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.record.AuditRecord;
 import dev.dmaudit.record.RecordTypes;
 import java.io.BufferedWriter;
@@ -24,8 +24,9 @@ final class RawEventWriter implements EventWriter {
     }
 
     @Override
-    public void write(AuditEvent event, DmEvent dm, DeviceHealth health) throws IOException {
-        // Raw lines are what the kernel sent: enrichment has no place in them.
+    public void write(Event ev, DeviceHealth health) throws IOException {
+        // Raw lines are what the kernel sent: enrichment and repeat counts have no place in them.
+        AuditEvent event = ev.audit();
         AuditRecord last = null;
         for (AuditRecord r : event.records()) {
             // A record's body is kernel text; newlines inside would split the log line.

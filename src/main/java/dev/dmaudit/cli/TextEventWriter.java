@@ -3,6 +3,7 @@ package dev.dmaudit.cli;
 import dev.dmaudit.event.AuditEvent;
 import dev.dmaudit.event.DmControl;
 import dev.dmaudit.event.DmData;
+import dev.dmaudit.api.Event;
 import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.DmRecord;
@@ -28,8 +29,12 @@ final class TextEventWriter implements EventWriter {
     }
 
     @Override
-    public void write(AuditEvent event, DmEvent dm, DeviceHealth health) throws IOException {
-        out.write(format(event, dm));
+    public void write(Event ev, DeviceHealth health) throws IOException {
+        out.write(format(ev.audit(), ev.dm()));
+        if (ev.repeatSummary()) {
+            out.write(" (repeated " + ev.count() + " more times, " + Instant.ofEpochMilli(ev.firstMillis())
+                    + " .. " + Instant.ofEpochMilli(ev.lastMillis()) + ")");
+        }
         if (health != null) {
             out.write(" [now: " + Sanitize.visible(health.name()) + " " + Sanitize.visible(health.targetType()));
             if (health.mismatches().isPresent()) {

@@ -117,8 +117,10 @@ class ListenCommandTest {
         Path out = dir.resolve("events.txt");
         CliRun r = CliRun.run("listen", "--timeout", "2s", "--coalesce", "10s", "--op", "integrity-checksum", "--output", out.toString());
         assertThat(r.exitCode()).isZero();
-        assertThat(Files.readAllLines(out)).hasSize(2); // the first, then the summary of one repeat
-        assertThat(r.err()).contains("previous event repeated 1 more times");
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(2); // the first at once, then the summary of its one repeat
+        assertThat(lines.get(0)).doesNotContain("repeated");
+        assertThat(lines.get(1)).contains("integrity-checksum sector=20000", "(repeated 1 more times, 2026-11-28T04:04:49.012Z");
     }
 
     @Test
