@@ -3,7 +3,7 @@ MVN      ?= mvn
 MVNFLAGS ?= -B -q
 JAR      := target/dmaudit-all.jar
 
-.PHONY: all build test bench deps clean native listen
+.PHONY: all build test bench deps clean native listen fuzz
 
 all: build
 
@@ -26,6 +26,11 @@ listen: build
 
 bench: deps
 	./tools/run-bench
+
+# Long coverage-guided fuzzing run: each @FuzzTest for FUZZ_SECONDS (CI: ./tools/fuzz 30).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	./tools/fuzz $(FUZZ_SECONDS)
 
 clean:
 	$(MVN) $(MVNFLAGS) clean
