@@ -47,6 +47,7 @@ class OutputPropertyTest {
         {'\n'}, {'\r'}, {'\t'}, {0x7f}, {'"'}, {'\''}, {'\\'}, {' '}, {'='}, {'(', ')'},
         {(byte) 0xe2, (byte) 0x80, (byte) 0xae},               // U+202E RIGHT-TO-LEFT OVERRIDE
         {(byte) 0xe2, (byte) 0x81, (byte) 0xa6},               // U+2066 LEFT-TO-RIGHT ISOLATE
+        {(byte) 0xd8, (byte) 0x9c},                            // U+061C ARABIC LETTER MARK
         {(byte) 0xe2, (byte) 0x80, (byte) 0xa8},               // U+2028 LINE SEPARATOR
         {(byte) 0xc2, (byte) 0x9b},                            // U+009B CSI (C1)
         {(byte) 0xc2, (byte) 0x85},                            // U+0085 NEL (C1)
@@ -365,7 +366,8 @@ class OutputPropertyTest {
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             boolean bad = ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch <= 0x9f)
-                    || (ch >= 0x202a && ch <= 0x202e) || (ch >= 0x2066 && ch <= 0x2069);
+                    || (ch >= 0x202a && ch <= 0x202e) || (ch >= 0x2066 && ch <= 0x2069)
+                    || ch == 0x061c || ch == 0x200e || ch == 0x200f;
             if (bad) {
                 throw new AssertionError(String.format("TEXT char U+%04X at %d in %s for %s", (int) ch, i,
                         Sanitize.visible(s), c));
