@@ -5,7 +5,7 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build test bench deps clean native listen e2e demo e2e-prep
+.PHONY: all build test bench deps clean native listen e2e demo e2e-prep fuzz
 
 all: build
 
@@ -28,6 +28,11 @@ listen: build
 
 bench: deps
 	./tools/run-bench
+
+# Long coverage-guided fuzzing run: each @FuzzTest for FUZZ_SECONDS (CI: ./tools/fuzz 30).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	./tools/fuzz $(FUZZ_SECONDS)
 
 clean:
 	$(MVN) $(MVNFLAGS) clean

@@ -52,6 +52,7 @@ public final class Sanitize {
     private static boolean needsEscape(char c) {
         return c < 0x20 || c == 0x7f || c == '\\'
                 || (c >= 0x80 && c <= 0x9f)
+                || c == 0x061c // ARABIC LETTER MARK: a bidi mark like LRM/RLM (Trojan Source)
                 || (c >= 0x200e && c <= 0x200f)
                 || (c >= 0x202a && c <= 0x202e)
                 || (c >= 0x2066 && c <= 0x2069)

@@ -51,7 +51,8 @@ final class TextEventWriter implements EventWriter {
         if (dm == null) {
             b.append("serial=").append(event.serial());
             for (AuditRecord r : event.records()) {
-                b.append(" | ").append(r.typeName()).append(' ').append(Sanitize.visible(r.body()));
+                // An audit.log line's unknown type name is kept as written: untrusted too.
+                b.append(" | ").append(Sanitize.visible(r.typeName())).append(' ').append(Sanitize.visible(r.body()));
             }
             return b.toString();
         }

@@ -40,6 +40,9 @@ public final class AuditLogParser {
      * @throws MalformedRecordException when the line is not an audit record
      */
     public AuditRecord parse(byte[] text) {
+        if (text == null) {
+            throw new MalformedRecordException("no line", -1);
+        }
         int end = text.length;
         while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r')) {
             end--;

@@ -10,6 +10,11 @@ package dev.dmaudit.record;
  */
 record EventId(long seconds, int millis, long serial, int end) {
     private static final byte[] PREFIX = {'a', 'u', 'd', 'i', 't', '('};
+    /**
+     * The largest seconds value whose epoch milliseconds (plus up to 999) fit a long, so
+     * {@link AuditRecord#timeMillis()} cannot overflow and {@link AuditRecord#time()} cannot throw.
+     */
+    static final long MAX_SECONDS = (Long.MAX_VALUE - 999) / 1000;
 
     /** Parses the prefix at {@code from}; throws {@link MalformedRecordException} if absent. */
     static EventId parse(byte[] b, int from, int to) {
@@ -29,6 +34,9 @@ record EventId(long seconds, int millis, long serial, int end) {
         }
         if (p == start || p >= to || b[p] != '.') {
             throw new MalformedRecordException("bad seconds in event id", p);
+        }
+        if (seconds > MAX_SECONDS) {
+            throw new MalformedRecordException("event time out of range", start);
         }
         p++;
         start = p;

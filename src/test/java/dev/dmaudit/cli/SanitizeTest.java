@@ -16,5 +16,8 @@ class SanitizeTest {
                 .isEqualTo("a\\x1b[2Jb\\x0ac\\x0dd\\x09e\\x7f\\x9b\\u202e");
         assertThat(Sanitize.visible("back\\slash")).isEqualTo("back\\\\slash");
         assertThat(Sanitize.visible(null)).isEmpty();
+        // Every bidi formatting character of the Trojan Source list (CVE-2021-42574).
+        assertThat(Sanitize.visible("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+                .isEqualTo("\\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069");
     }
 }

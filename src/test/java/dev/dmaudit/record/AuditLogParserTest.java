@@ -65,4 +65,10 @@ class AuditLogParserTest {
             assertThatThrownBy(() -> parser.parse(s)).as(s).isInstanceOf(MalformedRecordException.class);
         }
     }
+
+    @Test
+    void noLineIsMalformedLikeAnyBadLine() {
+        assertThatThrownBy(() -> parser.parse((byte[]) null)).isInstanceOf(MalformedRecordException.class);
+        assertThatThrownBy(() -> parser.parse((String) null)).isInstanceOf(MalformedRecordException.class);
+    }
 }

@@ -150,6 +150,23 @@ class AuditRecordParserTest {
         }
     }
 
+    /** Fuzzing finding (DecoderFuzzTestInputs/recordPayload/crash-970fbc…): 17-digit seconds. */
+    @Test
+    void eventTimesBeyondEpochMillisAreMalformed() {
+        long max = EventId.MAX_SECONDS;
+        AuditRecord last = parse(1338, "audit(" + max + ".999:1): res=1");
+        assertThat(last.timeMillis()).isEqualTo(max * 1000 + 999).isPositive();
+        assertThat(last.time().toEpochMilli()).isEqualTo(last.timeMillis());
+        for (String s : new String[] {"audit(" + (max + 1) + ".000:1): res=1", "audit(149312657463838705.108:4): a",
+                "audit(999999999999999999.999:1): a"}) {
+            assertThatThrownBy(() -> parse(1338, s)).as(s).isInstanceOf(MalformedRecordException.class)
+                    .hasMessageContaining("event time out of range");
+            byte[] line = ("type=DM_CTRL msg=" + s).getBytes(StandardCharsets.US_ASCII);
+            assertThatThrownBy(() -> new AuditLogParser().parse(line)).as(s)
+                    .isInstanceOf(MalformedRecordException.class);
+        }
+    }
+
     @Test
     void typeMappingIsOptIn() {
         byte[] b = "audit(1630425039.363:184): module=integrity op=ctr dev=254:3 res=1".getBytes(StandardCharsets.US_ASCII);
