@@ -59,7 +59,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private final AuditRecordParser parser;
     private final EventAssembler assembler;
     private final Coalescer coalescer;
-    private final DeviceNames names;
+    private final DeviceNameResolver names;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
@@ -84,7 +84,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         this.source = source;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity + 1); // +1: END always fits
         this.parser = new AuditRecordParser(config.typeMapping);
-        this.names = config.resolveNames ? new DeviceNames(config.sysfsRoot) : null;
+        this.names = config.resolveNames ? new DeviceNameResolver(config.sysfsRoot) : null;
         this.coalescer = config.coalesceWindow == null ? null
                 : new Coalescer(config.coalesceWindow.toMillis(), 4096, this::enqueue);
         this.assembler = new EventAssembler(config.groupTimeout.toMillis(), config.maxOpenEvents, this::completed);

@@ -192,7 +192,7 @@ class ListenerTest {
         Files.createDirectories(dev.resolve("slaves/loop0"));
         Files.writeString(dev.resolve("dm/name"), "integritytest\n");
         Files.writeString(dev.resolve("dm/uuid"), "CRYPT-INTEGRITY-integritytest\n");
-        DeviceNames names = new DeviceNames(sys);
+        DeviceNameResolver names = new DeviceNameResolver(sys);
         var info = names.lookup(new dev.dmaudit.event.DeviceNumber(254, 0));
         assertThat(info.name()).isEqualTo("integritytest");
         assertThat(info.uuid()).isEqualTo("CRYPT-INTEGRITY-integritytest");

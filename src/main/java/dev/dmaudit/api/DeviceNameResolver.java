@@ -16,7 +16,7 @@ import java.util.Map;
  * and {@code slaves/} (the backing devices). Names seen while a device existed are remembered, so
  * a {@code dtr} or a late DM_EVENT after removal still names it. Bounded LRU memory.
  */
-public final class DeviceNames {
+public final class DeviceNameResolver {
     /**
      * What sysfs said about a device.
      *
@@ -39,13 +39,13 @@ public final class DeviceNames {
     };
 
     /** @param sysfsRoot the sysfs mount, normally {@code /sys} */
-    public DeviceNames(Path sysfsRoot) {
+    public DeviceNameResolver(Path sysfsRoot) {
         this.sysfsRoot = sysfsRoot;
     }
 
     /** @return a resolver over {@code /sys} */
-    public static DeviceNames system() {
-        return new DeviceNames(Path.of("/sys"));
+    public static DeviceNameResolver system() {
+        return new DeviceNameResolver(Path.of("/sys"));
     }
 
     /**
