@@ -71,11 +71,16 @@ def check(t, file):
     t.ok(all(all(r["success"] for r in o["dm"]) for o in isetup), "every integritysetup ctr/dtr succeeded (res=1)")
     # `integritysetup format` works on a temporary device (temporary-cryptsetup-UUID); open/close on
     # the named one. The names come from sysfs while the device exists (remembered for the dtr).
+    # The kernel's record carries no name, so a device created and removed within milliseconds may
+    # be gone before a cold JVM under emulation reads its record: the temporary device's name is
+    # best-effort (absent, never wrong); the long-lived device must always be named.
     def expected_name(o):
         return "temporary-cryptsetup-" if " format " in (o.get("syscall") or {}).get("proctitle", "") else "integritytest"
     names = [(expected_name(o), o.get("device_name") or "") for o in isetup]
-    t.ok(all(n.startswith(e) if e.endswith("-") else n == e for e, n in names) and any(e == "integritytest" for e, _ in names),
-         "integritysetup events name their device: `integritytest` (open/close), `temporary-cryptsetup-…` (format)",
+    t.ok(all((n == "" or n.startswith(e)) if e.endswith("-") else n == e for e, n in names)
+         and any(e == "integritytest" for e, _ in names),
+         "integritysetup events name their device: `integritytest` (open/close) always, "
+         "`temporary-cryptsetup-…` (format) or none if gone before it was read",
          str(names))
     t.ok(all(re.fullmatch(r"\d+:\d+", o.get("device") or "") for o in dm), "every DM event carries MAJ:MIN")
     t.ok(all((o.get("syscall") or {}).get("syscall") == 16 and (o["syscall"].get("proctitle") or "").startswith("integritysetup")
