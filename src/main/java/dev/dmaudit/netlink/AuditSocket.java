@@ -31,44 +31,81 @@ import java.util.concurrent.locks.ReentrantLock;
  * descriptor number is never reused under a running call.
  */
 public final class AuditSocket implements AuditTransport {
+    /** eventfd(2) flag: non-blocking. */
     private static final int EFD_NONBLOCK = 0x800;
+    /** eventfd(2) flag: close on exec. */
     private static final int EFD_CLOEXEC = 0x80000;
+    /** poll(2) event: data to read. */
     private static final int POLLIN = 1;
+    /** Bit of {@link #guard} set once {@link #close()} began; new callers are turned away. */
     private static final int CLOSED_BIT = Integer.MIN_VALUE;
+    /** {@link #awaitReadable} result: the socket has data. */
     private static final int READABLE = 1;
+    /** {@link #awaitReadable} result: {@link #close()} signalled the wake eventfd. */
     private static final int WOKEN = -1;
 
+    /** The C library the calls go through (scripted in tests). */
     private final LibC libc;
+    /** How records are received. */
     private final Mode mode;
+    /** The options given to {@link #open}. */
     private final AuditSocketOptions options;
+    /** Next nlmsg_seq for a request; replies are matched by it. */
     private final AtomicInteger seq = new AtomicInteger(1);
     /** Users inside the descriptors, with {@link #CLOSED_BIT} once close began. */
     private final AtomicInteger guard = new AtomicInteger();
+    /** Lets one thread receive at a time. */
     private final ReentrantLock rxLock = new ReentrantLock();
+    /** Serialises control requests (one exchange on the control socket at a time) and close. */
     private final Object ctlLock = new Object();
+    /** Native receive buffer of the data socket, {@code maxDatagram} bytes. */
     private final Memory rxBuf;
+    /** Native receive buffer of the control socket. */
     private final Memory ctlBuf = new Memory(16 * 1024);
+    /** Two {@code struct pollfd}: the socket being waited on and the wake eventfd. */
     private final Memory pollFds = new Memory(16);
     /** Datagrams that came on the data socket while waiting for a control reply there. */
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
 
+    /** The data socket; null in control mode. */
     private NetlinkSocket data;
+    /** The control socket, for AUDIT_GET/AUDIT_SET. */
     private NetlinkSocket control;
+    /** eventfd that {@link #close()} writes to wake a blocked {@link #receive}; -1 when none. */
     private int wakeFd = -1;
+    /** The data socket's effective SO_RCVBUF, 0 when left at the default. */
     private int receiveBuffer;
+    /** True while this process is the registered audit daemon; close unregisters it. */
     private boolean daemonRegistered;
+    /** Set by close under {@link #ctlLock}: its requests must not poll the already signalled eventfd. */
     private boolean closing;
+    /** The enabled value before this transport changed it, restored on close; null when unchanged. */
     private Integer originalEnabled;
+    /** The backlog_limit before this transport changed it, restored on close; null when unchanged. */
     private Integer originalBacklogLimit;
+    /** The kernel's lost counter at open, or -1 when AUDIT_GET was not permitted. */
     private long lostBaseline = -1;
+    /** The last growth of the lost counter seen by {@link #stats()}, -1 when unknown. */
     private volatile long lastLostDelta = -1;
 
+    /** Datagrams delivered to the caller. */
     private volatile long datagrams;
+    /** Total size of the delivered datagrams. */
     private volatile long bytes;
+    /** ENOBUFS seen on receive: records the kernel dropped for this socket. */
     private volatile long enobufs;
+    /** Datagrams from a sender other than the kernel, dropped. */
     private volatile long nonKernelDropped;
+    /** Datagrams larger than the buffer, dropped. */
     private volatile long truncated;
 
+    /**
+     * Allocates the buffers; {@link #start()} opens the sockets.
+     *
+     * @param libc    the C library
+     * @param mode    how records are received
+     * @param options the options
+     */
     private AuditSocket(LibC libc, Mode mode, AuditSocketOptions options) {
         this.libc = libc;
         this.mode = mode;
@@ -84,12 +121,23 @@ public final class AuditSocket implements AuditTransport {
      * @return the open transport
      * @throws NetlinkException with kind PERMISSION, UNSUPPORTED, NOT_INITIAL_NAMESPACE,
      *                          DAEMON_SLOT_TAKEN ({@link DaemonSlotTakenException}) ...
+     * @throws UnsatisfiedLinkError when the native shim is missing or stale
      */
     public static AuditSocket open(Mode mode, AuditSocketOptions options) {
         NativeDir.prepare();
         return open(mode, options, DirectLibC.get());
     }
 
+    /**
+     * Opens the transport over the given C library (tests pass a scripted one). On failure, whatever
+     * was opened or changed is undone before the exception is thrown.
+     *
+     * @param mode    multicast, daemon, or control
+     * @param options options
+     * @param libc    the C library
+     * @return the open transport
+     * @throws NetlinkException as {@link #open(Mode, AuditSocketOptions)}
+     */
     static AuditSocket open(Mode mode, AuditSocketOptions options, LibC libc) {
         AuditSocket s = new AuditSocket(libc, mode, options);
         try {
@@ -105,6 +153,13 @@ public final class AuditSocket implements AuditTransport {
         }
     }
 
+    /**
+     * Opens the wake eventfd and the control socket, reads the lost baseline, then (unless in
+     * control mode) opens the data socket, applies the options and joins the multicast group or
+     * registers as the daemon.
+     *
+     * @throws NetlinkException when a step fails; {@link #open} then closes what was opened
+     */
     private void start() {
         wakeFd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (wakeFd < 0) {
@@ -154,6 +209,13 @@ public final class AuditSocket implements AuditTransport {
         }
     }
 
+    /**
+     * Registers this process as the audit daemon (AUDIT_SET pid), on the data socket so the kernel
+     * sends records there.
+     *
+     * @throws DaemonSlotTakenException when another process holds the slot (named when AUDIT_GET tells)
+     * @throws NetlinkException         when the request fails otherwise
+     */
     private void registerDaemon() {
         int pid = (int) ProcessHandle.current().pid();
         try {
@@ -213,6 +275,16 @@ public final class AuditSocket implements AuditTransport {
         }
     }
 
+    /**
+     * The body of {@link #receive(byte[], long)}, under {@link #rxLock}: first a datagram kept while
+     * waiting for a control reply, then the socket; drops and counts non-kernel and oversized
+     * datagrams and ENOBUFS.
+     *
+     * @param buffer        where to copy the datagram
+     * @param timeoutMillis the longest wait; negative waits forever
+     * @return the datagram length, {@link #TIMEOUT}, or {@link #CLOSED} when close() woke it
+     * @throws NetlinkException on an unexpected recvfrom or poll error
+     */
     private int receiveLocked(byte[] buffer, long timeoutMillis) {
         if (!pending.isEmpty()) {
             byte[] d = pending.poll();
@@ -260,7 +332,15 @@ public final class AuditSocket implements AuditTransport {
         }
     }
 
-    /** @return READABLE, 0 on timeout, WOKEN when close() signalled */
+    /**
+     * Waits until {@code fd} is readable.
+     *
+     * @param fd            the socket
+     * @param timeoutMillis the longest wait; negative waits forever
+     * @param watchWake     whether to also poll the wake eventfd (false once close is running)
+     * @return READABLE, 0 on timeout (or EINTR), WOKEN when close() signalled
+     * @throws NetlinkException when poll fails
+     */
     private int awaitReadable(int fd, long timeoutMillis, boolean watchWake) {
         pollFds.setInt(0, fd);
         pollFds.setShort(4, (short) POLLIN);
@@ -287,7 +367,17 @@ public final class AuditSocket implements AuditTransport {
      * number: the ACK (or an NLMSG_ERROR, thrown) and, when {@code replyType} is not 0, a reply
      * of that type. Other datagrams are kept for {@link #receive} when {@code keepOthers}.
      *
+     * @param s          the socket to send on and read the answer from
+     * @param rx         that socket's native receive buffer
+     * @param what       the request's name, for messages, e.g. {@code "AUDIT_GET"}
+     * @param type       nlmsg_type of the request
+     * @param payload    the request payload
+     * @param replyType  the reply type to wait for besides the ACK, 0 for none
+     * @param keepOthers keep unrelated datagrams for {@link #receive} (the data socket), instead of
+     *                   dropping them
      * @return the reply payload, or null when only an ACK was wanted
+     * @throws NetlinkException with kind TIMEOUT, CLOSED, PROTOCOL, or the kind of the errno the
+     *                          kernel answered or sendto/recvfrom returned
      */
     private byte[] request(NetlinkSocket s, Memory rx, String what, int type, byte[] payload, int replyType,
                            boolean keepOthers) {
@@ -345,13 +435,23 @@ public final class AuditSocket implements AuditTransport {
 
     /** Collects the answer to one request. */
     private static final class Reply implements NetlinkFrames.Visitor {
+        /** nlmsg_seq of the request. */
         final int seq;
+        /** The reply type wanted besides the ACK, 0 for none. */
         final int type;
+        /** True once the NLMSG_ERROR (ACK or error) for the request arrived. */
         boolean acked;
+        /** The reply's payload, once it arrived. */
         byte[] payload;
+        /** The positive errno the kernel answered, 0 for an ACK. */
         int errno;
+        /** True when the last datagram held messages not for this request. */
         boolean others;
 
+        /**
+         * @param seq  nlmsg_seq of the request
+         * @param type the reply type wanted besides the ACK, 0 for none
+         */
         Reply(int seq, int type) {
             this.seq = seq;
             this.type = type;
@@ -370,6 +470,10 @@ public final class AuditSocket implements AuditTransport {
             }
         }
 
+        /**
+         * @return true once the ACK arrived and, when a reply was wanted, the reply did too (or the
+         *         kernel answered an error)
+         */
         boolean done() {
             return acked && (type == 0 || payload != null || errno != 0);
         }
@@ -387,6 +491,13 @@ public final class AuditSocket implements AuditTransport {
         }
     }
 
+    /**
+     * AUDIT_GET on the control socket, under {@link #ctlLock}; the caller has entered the guard (or
+     * is opening).
+     *
+     * @return the kernel's audit status
+     * @throws NetlinkException when the request fails, or with kind PROTOCOL for a malformed reply
+     */
     private AuditStatus statusLocked() {
         synchronized (ctlLock) {
             byte[] p = request(control, ctlBuf, "AUDIT_GET", RecordTypes.GET, new byte[0], RecordTypes.GET, false);
@@ -398,6 +509,14 @@ public final class AuditSocket implements AuditTransport {
         }
     }
 
+    /**
+     * AUDIT_SET on the control socket, waiting for the ACK.
+     *
+     * @param what   the request's name, for messages
+     * @param mask   AUDIT_STATUS_* bits of the fields to change
+     * @param values the new values of those fields
+     * @throws NetlinkException when the request fails
+     */
     private void set(String what, int mask, AuditStatus values) {
         request(control, ctlBuf, what, RecordTypes.SET, AuditStatus.encodeSet(mask, values), 0, false);
     }
@@ -412,6 +531,15 @@ public final class AuditSocket implements AuditTransport {
         changeSetting("AUDIT_SET backlog_limit", AuditStatus.MASK_BACKLOG_LIMIT, limit);
     }
 
+    /**
+     * Sets enabled or backlog_limit when it differs from {@code value}, remembering the first
+     * original value so close can restore it.
+     *
+     * @param what  the request's name, for messages
+     * @param mask  {@link AuditStatus#MASK_ENABLED} or {@link AuditStatus#MASK_BACKLOG_LIMIT}
+     * @param value the new value
+     * @throws NetlinkException with kind CLOSED after close, or when AUDIT_GET/AUDIT_SET fails
+     */
     private void changeSetting(String what, int mask, int value) {
         if (!enter()) {
             throw closedException(what);
@@ -451,6 +579,11 @@ public final class AuditSocket implements AuditTransport {
         return new TransportStats(datagrams, bytes, enobufs, nonKernelDropped, truncated, delta);
     }
 
+    /**
+     * Counts the caller in as a user of the descriptors, so close waits for it.
+     *
+     * @return true when entered (call {@link #exit()} after), false once close began
+     */
     private boolean enter() {
         while (true) {
             int s = guard.get();
@@ -463,10 +596,15 @@ public final class AuditSocket implements AuditTransport {
         }
     }
 
+    /** Leaves what {@link #enter()} entered. */
     private void exit() {
         guard.decrementAndGet();
     }
 
+    /**
+     * @param what the request that found the transport closed
+     * @return a CLOSED exception for it
+     */
     private static NetlinkException closedException(String what) {
         return new NetlinkException(NetlinkException.Kind.CLOSED, what, 0, what + ": transport closed");
     }
@@ -519,6 +657,14 @@ public final class AuditSocket implements AuditTransport {
         }
     }
 
+    /**
+     * Runs one cleanup step of close, so a failing step does not skip the others.
+     *
+     * @param first the failure so far, or null
+     * @param step  the step
+     * @return {@code first} (with the step's failure suppressed in it), or the step's failure when
+     *         {@code first} was null
+     */
     private static RuntimeException attempt(RuntimeException first, Runnable step) {
         try {
             step.run();

@@ -21,7 +21,17 @@ public record AuditSocketOptions(int receiveBufferBytes, int[] acceptTypes, bool
     /** MAX_AUDIT_MESSAGE_LENGTH (8970) plus the header, rounded up. */
     public static final int DEFAULT_MAX_DATAGRAM = 9 * 1024;
 
-    /** Validates and copies. */
+    /**
+     * Validates the options and copies {@code acceptTypes}.
+     *
+     * @param receiveBufferBytes   socket receive buffer in bytes, 0 for the kernel default
+     * @param acceptTypes          record types to let through the filter, or null for all
+     * @param enableAudit          turn audit on at open when it is off
+     * @param backlogLimit         kernel backlog_limit to set at open, 0 to leave it
+     * @param maxDatagram          largest datagram accepted, at least 64
+     * @param controlTimeoutMillis how long to wait for a control reply, more than 0
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public AuditSocketOptions {
         if (receiveBufferBytes < 0 || backlogLimit < 0 || maxDatagram < 64 || controlTimeoutMillis <= 0) {
             throw new IllegalArgumentException("bad transport options");
@@ -34,31 +44,47 @@ public record AuditSocketOptions(int receiveBufferBytes, int[] acceptTypes, bool
         return new AuditSocketOptions(4 << 20, null, false, 0, DEFAULT_MAX_DATAGRAM, 2000);
     }
 
-    /** @param bytes receive buffer @return a copy with it */
+    /**
+     * @param bytes receive buffer in bytes, 0 for the kernel default
+     * @return a copy with it
+     */
     public AuditSocketOptions withReceiveBuffer(int bytes) {
         return new AuditSocketOptions(bytes, acceptTypes, enableAudit, backlogLimit, maxDatagram, controlTimeoutMillis);
     }
 
-    /** @param types accepted record types, or null for all @return a copy with them */
+    /**
+     * @param types accepted record types, or null for all
+     * @return a copy with them
+     */
     public AuditSocketOptions withAcceptTypes(int... types) {
         return new AuditSocketOptions(receiveBufferBytes, types, enableAudit, backlogLimit, maxDatagram, controlTimeoutMillis);
     }
 
-    /** @param on enable audit at open @return a copy with it */
+    /**
+     * @param on enable audit at open (restored on close)
+     * @return a copy with it
+     */
     public AuditSocketOptions withEnableAudit(boolean on) {
         return new AuditSocketOptions(receiveBufferBytes, acceptTypes, on, backlogLimit, maxDatagram, controlTimeoutMillis);
     }
 
-    /** @param limit backlog limit to set at open, 0 to leave @return a copy with it */
+    /**
+     * @param limit backlog limit to set at open, 0 to leave it
+     * @return a copy with it
+     */
     public AuditSocketOptions withBacklogLimit(int limit) {
         return new AuditSocketOptions(receiveBufferBytes, acceptTypes, enableAudit, limit, maxDatagram, controlTimeoutMillis);
     }
 
-    /** @param millis control timeout @return a copy with it */
+    /**
+     * @param millis control timeout in milliseconds
+     * @return a copy with it
+     */
     public AuditSocketOptions withControlTimeout(int millis) {
         return new AuditSocketOptions(receiveBufferBytes, acceptTypes, enableAudit, backlogLimit, maxDatagram, millis);
     }
 
+    /** @return a copy of the accepted record types, or null for all */
     @Override
     public int[] acceptTypes() {
         return acceptTypes == null ? null : acceptTypes.clone();

@@ -120,19 +120,28 @@ public record AuditStatus(int fieldCount, int mask, int enabled, int failure, in
         return enabled != 0;
     }
 
-    /** @param v enabled value @return a copy with it */
+    /**
+     * @param v enabled value (0 off, 1 on, 2 locked)
+     * @return a copy with it
+     */
     public AuditStatus withEnabled(int v) {
         return new AuditStatus(fieldCount, mask, v, failure, pid, rateLimit, backlogLimit, lost, backlog,
                 featureBitmap, backlogWaitTime, backlogWaitTimeActual);
     }
 
-    /** @param v daemon pid @return a copy with it */
+    /**
+     * @param v daemon pid (0 to unregister, with {@link #MASK_PID})
+     * @return a copy with it
+     */
     public AuditStatus withPid(int v) {
         return new AuditStatus(fieldCount, mask, enabled, failure, v, rateLimit, backlogLimit, lost, backlog,
                 featureBitmap, backlogWaitTime, backlogWaitTimeActual);
     }
 
-    /** @param v backlog limit @return a copy with it */
+    /**
+     * @param v backlog limit
+     * @return a copy with it
+     */
     public AuditStatus withBacklogLimit(int v) {
         return new AuditStatus(fieldCount, mask, enabled, failure, pid, rateLimit, v, lost, backlog,
                 featureBitmap, backlogWaitTime, backlogWaitTimeActual);

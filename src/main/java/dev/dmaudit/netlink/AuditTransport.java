@@ -31,6 +31,7 @@ public interface AuditTransport extends AutoCloseable {
      * @param buffer        where to copy the datagram
      * @param timeoutMillis the longest wait; 0 only takes what is already queued
      * @return the datagram length, {@link #TIMEOUT} or {@link #CLOSED}
+     * @throws NetlinkException on an unexpected receive error
      */
     int receive(byte[] buffer, long timeoutMillis);
 
@@ -41,6 +42,9 @@ public interface AuditTransport extends AutoCloseable {
      * AUDIT_GET on the control socket (needs CAP_AUDIT_CONTROL).
      *
      * @return the kernel's audit status
+     * @throws NetlinkException with kind PERMISSION without CAP_AUDIT_CONTROL, CLOSED after
+     *                          {@link #close()}, TIMEOUT or PROTOCOL when the kernel's answer is
+     *                          missing or malformed
      */
     AuditStatus status();
 
@@ -48,6 +52,7 @@ public interface AuditTransport extends AutoCloseable {
      * AUDIT_SET enabled; the previous value is restored on close.
      *
      * @param enabled true to make the kernel produce records
+     * @throws NetlinkException when AUDIT_GET or AUDIT_SET fails, or CLOSED after {@link #close()}
      */
     void setEnabled(boolean enabled);
 
@@ -55,6 +60,7 @@ public interface AuditTransport extends AutoCloseable {
      * AUDIT_SET backlog_limit; the previous value is restored on close.
      *
      * @param limit the kernel queue limit
+     * @throws NetlinkException when AUDIT_GET or AUDIT_SET fails, or CLOSED after {@link #close()}
      */
     void setBacklogLimit(int limit);
 
@@ -64,6 +70,9 @@ public interface AuditTransport extends AutoCloseable {
     /**
      * Unregisters (daemon mode), restores what this transport changed, and closes the sockets. A
      * thread blocked in {@link #receive} returns {@link #CLOSED}. Idempotent.
+     *
+     * @throws NetlinkException when unregistering or restoring a setting fails; the sockets are
+     *                          closed all the same
      */
     @Override
     void close();

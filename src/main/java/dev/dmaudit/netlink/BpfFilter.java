@@ -17,17 +17,27 @@ public final class BpfFilter {
     public static final int INSN_SIZE = 8;
 
     // Opcodes from linux/filter.h (BPF_CLASS | BPF_SIZE | BPF_MODE ...).
+    /** Load the byte at absolute offset k into A. */
     static final int LDB_ABS = 0x30;   // BPF_LD | BPF_B | BPF_ABS
+    /** A &lt;&lt;= k. */
     static final int LSH_K = 0x64;     // BPF_ALU | BPF_LSH | BPF_K
+    /** X = A. */
     static final int TAX = 0x07;       // BPF_MISC | BPF_TAX
+    /** A |= X. */
     static final int OR_X = 0x4c;      // BPF_ALU | BPF_OR | BPF_X
+    /** Jump by jt when A == k, else by jf. */
     static final int JEQ_K = 0x15;     // BPF_JMP | BPF_JEQ | BPF_K
+    /** Jump by jt when A &gt;= k (unsigned), else by jf. */
     static final int JGE_K = 0x35;     // BPF_JMP | BPF_JGE | BPF_K
+    /** Jump by jt when A &gt; k (unsigned), else by jf. */
     static final int JGT_K = 0x25;     // BPF_JMP | BPF_JGT | BPF_K
+    /** Return k: the bytes of the datagram to keep, 0 drops it. */
     static final int RET_K = 0x06;     // BPF_RET | BPF_K
 
+    /** Longest program {@link #program} builds, so that every jump to the accept instruction fits in a byte. */
     private static final int MAX_INSNS = 256; // jump offsets are one byte
 
+    /** Static helpers only. */
     private BpfFilter() {
     }
 
@@ -68,7 +78,13 @@ public final class BpfFilter {
         return a.out;
     }
 
-    /** Sorted, merged [lo, hi] ranges of the types. */
+    /**
+     * Sorts the types and merges consecutive and duplicate values into ranges.
+     *
+     * @param types the accepted {@code nlmsg_type} values
+     * @return sorted, disjoint, non-adjacent {@code {lo, hi}} pairs (inclusive)
+     * @throws IllegalArgumentException when there are no types or one is out of 0..65535
+     */
     static int[][] ranges(int... types) {
         if (types == null || types.length == 0) {
             throw new IllegalArgumentException("no message types to accept");
@@ -130,14 +146,28 @@ public final class BpfFilter {
         }
     }
 
+    /** Writes instructions into a program buffer, in order. */
     private static final class Asm {
+        /** The program, {@link #INSN_SIZE} bytes per instruction. */
         final byte[] out;
+        /** Index of the next instruction to write. */
         int pc;
 
+        /**
+         * @param n the number of instructions the program will have
+         */
         Asm(int n) {
             out = new byte[n * INSN_SIZE];
         }
 
+        /**
+         * Appends one {@code struct sock_filter}, little-endian (the host order on x86-64 and aarch64).
+         *
+         * @param code the opcode
+         * @param jt   instructions to skip when a jump is taken
+         * @param jf   instructions to skip when it is not
+         * @param k    the constant operand
+         */
         void emit(int code, int jt, int jf, int k) {
             int o = pc++ * INSN_SIZE;
             out[o] = (byte) code;

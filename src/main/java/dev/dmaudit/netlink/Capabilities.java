@@ -38,7 +38,10 @@ public record Capabilities(long effective) {
         return effective != -1;
     }
 
-    /** @param cap a capability number @return true when it is in the effective set */
+    /**
+     * @param cap a capability number, e.g. {@link #CAP_AUDIT_READ}
+     * @return true when it is in the effective set (false when CapEff could not be read)
+     */
     public boolean has(int cap) {
         return known() && (effective & (1L << cap)) != 0;
     }

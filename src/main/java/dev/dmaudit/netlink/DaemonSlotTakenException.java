@@ -2,8 +2,11 @@ package dev.dmaudit.netlink;
 
 /** Daemon mode: the kernel refused AUDIT_SET pid with EEXIST because another process holds the slot. */
 public final class DaemonSlotTakenException extends NetlinkException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
+    /** The registered daemon's pid, 0 when unknown. */
     private final int holderPid;
+    /** The registered daemon's command name, null when unknown. */
     private final String holderComm;
 
     /**

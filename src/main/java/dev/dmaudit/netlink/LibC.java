@@ -9,35 +9,141 @@ import com.sun.jna.Pointer;
  * functions return -errno directly.
  */
 interface LibC {
+    /**
+     * socket(2).
+     *
+     * @param domain   address family, e.g. AF_NETLINK
+     * @param type     socket type and flags, e.g. SOCK_RAW | SOCK_CLOEXEC
+     * @param protocol protocol, e.g. NETLINK_AUDIT
+     * @return the new descriptor, or -1
+     */
     int socket(int domain, int type, int protocol);
 
+    /**
+     * bind(2).
+     *
+     * @param fd      the socket
+     * @param addr    the address ({@code struct sockaddr_nl})
+     * @param addrLen its size
+     * @return 0, or -1
+     */
     int bind(int fd, Pointer addr, int addrLen);
 
+    /**
+     * getsockname(2).
+     *
+     * @param fd      the socket
+     * @param addr    receives the bound address
+     * @param addrLen in: the size of {@code addr}; out: the address length
+     * @return 0, or -1
+     */
     int getsockname(int fd, Pointer addr, Pointer addrLen);
 
+    /**
+     * setsockopt(2).
+     *
+     * @param fd       the socket
+     * @param level    option level, e.g. SOL_NETLINK
+     * @param option   the option, e.g. NETLINK_ADD_MEMBERSHIP
+     * @param value    the option value
+     * @param valueLen its size
+     * @return 0, or -1
+     */
     int setsockopt(int fd, int level, int option, Pointer value, int valueLen);
 
+    /**
+     * recvfrom(2).
+     *
+     * @param fd      the socket
+     * @param buf     where the datagram goes
+     * @param len     the size of {@code buf}
+     * @param flags   e.g. MSG_DONTWAIT | MSG_TRUNC
+     * @param addr    receives the sender's address
+     * @param addrLen in: the size of {@code addr}; out: the address length
+     * @return the datagram length (with MSG_TRUNC its real length, even when larger than {@code len}),
+     *         or -1
+     */
     long recvfrom(int fd, Pointer buf, long len, int flags, Pointer addr, Pointer addrLen);
 
+    /**
+     * sendto(2).
+     *
+     * @param fd      the socket
+     * @param buf     the message
+     * @param len     its length
+     * @param flags   send flags
+     * @param addr    the destination address
+     * @param addrLen its size
+     * @return the bytes sent, or -1
+     */
     long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrLen);
 
+    /**
+     * poll(2).
+     *
+     * @param fds           an array of {@code struct pollfd}
+     * @param nfds          how many entries it has
+     * @param timeoutMillis the longest wait; negative waits forever
+     * @return how many descriptors are ready, 0 on timeout, or -1
+     */
     int poll(Pointer fds, long nfds, int timeoutMillis);
 
+    /**
+     * eventfd(2).
+     *
+     * @param initval the initial counter value
+     * @param flags   e.g. EFD_CLOEXEC | EFD_NONBLOCK
+     * @return the new descriptor, or -1
+     */
     int eventfd(int initval, int flags);
 
+    /**
+     * write(2).
+     *
+     * @param fd  the descriptor
+     * @param buf the bytes
+     * @param len how many
+     * @return the bytes written, or -1
+     */
     long write(int fd, Pointer buf, long len);
 
+    /**
+     * close(2).
+     *
+     * @param fd the descriptor
+     * @return 0, or -1
+     */
     int close(int fd);
 
     /** @return errno of the last failed call on this thread */
     int errno();
 
-    /** @param errno an errno @return the C library's text for it */
+    /**
+     * strerror(3).
+     *
+     * @param errno an errno
+     * @return the C library's text for it, or null
+     */
     String strerror(int errno);
 
-    /** dmaudit_set_rcvbuf: 1 forced, 0 capped by rmem_max, -errno on failure. */
+    /**
+     * dmaudit_set_rcvbuf: SO_RCVBUFFORCE, or SO_RCVBUF (capped by net.core.rmem_max) when that
+     * is refused with EPERM.
+     *
+     * @param fd        the socket
+     * @param bytes     the wanted receive buffer
+     * @param effective a 4-byte int that receives the kernel's effective SO_RCVBUF, or null
+     * @return 1 forced, 0 capped by rmem_max, -errno on failure
+     */
     int setReceiveBuffer(int fd, int bytes, Pointer effective);
 
-    /** dmaudit_attach_filter: 0 or -errno. */
+    /**
+     * dmaudit_attach_filter: attaches a classic BPF program (SO_ATTACH_FILTER).
+     *
+     * @param fd    the socket
+     * @param insns the program, {@code struct sock_filter} entries in host byte order
+     * @param count how many instructions
+     * @return 0, or -errno
+     */
     int attachFilter(int fd, Pointer insns, int count);
 }

@@ -22,10 +22,14 @@ import java.util.Set;
  * warning says why. See docs/native.md.
  */
 public final class NativeDir {
+    /** The system property JNA reads for its extraction directory. */
     static final String PROPERTY = "jna.tmpdir";
+    /** Logs the fallback to JNA's default directory. */
     private static final System.Logger LOG = System.getLogger(NativeDir.class.getName());
+    /** What {@link #prepare()} decided, for diagnostics; null until it ran (also its run-once flag). */
     private static String chosen;
 
+    /** Static helpers only. */
     private NativeDir() {
     }
 
@@ -59,6 +63,13 @@ public final class NativeDir {
         return chosen;
     }
 
+    /**
+     * The directories to try, in order.
+     *
+     * @param uid           the effective uid; 0 (root) adds {@code /var/cache/dmaudit}
+     * @param xdgRuntimeDir the value of {@code XDG_RUNTIME_DIR}, or null; used only when absolute
+     * @return the candidate directories, possibly empty
+     */
     static List<Path> candidates(int uid, String xdgRuntimeDir) {
         List<Path> out = new ArrayList<>(2);
         if (uid == 0) {

@@ -5,6 +5,7 @@ package dev.dmaudit.netlink;
  * gave, and a {@link Kind} a caller can act on without parsing text.
  */
 public class NetlinkException extends RuntimeException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /** What went wrong, in terms a caller can act on. */
@@ -29,8 +30,11 @@ public class NetlinkException extends RuntimeException {
         OTHER
     }
 
+    /** What went wrong, for callers that act on it. */
     private final Kind kind;
+    /** The syscall or request that failed. */
     private final String syscall;
+    /** The positive errno, or 0 when none applies. */
     private final int errno;
 
     /**
@@ -75,6 +79,14 @@ public class NetlinkException extends RuntimeException {
         return new NetlinkException(kind, syscall, errno, m.toString());
     }
 
+    /**
+     * Classifies an errno. EEXIST means a taken daemon slot only for AUDIT_SET requests; elsewhere
+     * it is {@link Kind#OTHER}.
+     *
+     * @param syscall the syscall or request that failed
+     * @param errno   the positive errno
+     * @return its kind
+     */
     static Kind kindOf(String syscall, int errno) {
         switch (errno) {
             case Errno.EPERM:

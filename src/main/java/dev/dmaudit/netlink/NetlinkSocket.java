@@ -6,27 +6,51 @@ import java.nio.charset.StandardCharsets;
 
 /** One NETLINK_AUDIT socket: open/bind, options, send to the kernel, raw receive. Not thread-safe. */
 final class NetlinkSocket {
+    /** Address family of netlink sockets. */
     static final int AF_NETLINK = 16;
+    /** Socket type netlink uses (datagram semantics). */
     static final int SOCK_RAW = 3;
+    /** socket(2) flag: close the descriptor on exec. */
     static final int SOCK_CLOEXEC = 0x80000;
+    /** Netlink protocol of the audit subsystem. */
     static final int NETLINK_AUDIT = 9;
+    /** Option level of the generic socket options (SO_RCVBUF ...). */
     static final int SOL_SOCKET = 1;
+    /** Option level of the netlink options. */
     static final int SOL_NETLINK = 270;
+    /** Netlink option: join a multicast group. */
     static final int NETLINK_ADD_MEMBERSHIP = 1;
+    /** The audit multicast group: a read-only copy of the records (CAP_AUDIT_READ). */
     static final int AUDIT_NLGRP_READLOG = 1;
+    /** recvfrom flag: return the datagram's real length even when it did not fit. */
     static final int MSG_TRUNC = 0x20;
+    /** recvfrom flag: do not block; EAGAIN when nothing is queued. */
     static final int MSG_DONTWAIT = 0x40;
+    /** nlmsg_flags: a request to the kernel. */
     static final int NLM_F_REQUEST = 1;
+    /** nlmsg_flags: ask for an ACK (an NLMSG_ERROR with error 0). */
     static final int NLM_F_ACK = 4;
+    /** Size of {@code struct sockaddr_nl} (family, pad, nl_pid at offset 4, nl_groups). */
     static final int SOCKADDR_NL_SIZE = 12;
 
+    /** The C library the calls go through. */
     private final LibC libc;
+    /** The socket descriptor. */
     private final int fd;
+    /** The port id (nl_pid) the kernel bound the socket to. */
     private final int portId;
+    /** Sender address of the last datagram received. */
     private final Memory addr = new Memory(SOCKADDR_NL_SIZE);
+    /** Length in/out argument for recvfrom. */
     private final Memory addrLen = new Memory(4);
+    /** Set once {@link #close()} closed the descriptor, so it is closed only once. */
     private boolean closed;
 
+    /**
+     * @param libc   the C library
+     * @param fd     the bound socket
+     * @param portId the port id the kernel assigned
+     */
     private NetlinkSocket(LibC libc, int fd, int portId) {
         this.libc = libc;
         this.fd = fd;
@@ -38,6 +62,7 @@ final class NetlinkSocket {
      *
      * @param libc the C library
      * @return the socket
+     * @throws NetlinkException when socket, bind or getsockname fails (the descriptor is closed)
      */
     static NetlinkSocket open(LibC libc) {
         int fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
@@ -63,10 +88,20 @@ final class NetlinkSocket {
         }
     }
 
+    /**
+     * Builds the exception for a failed call, with the C library's text for the errno.
+     *
+     * @param libc     the C library
+     * @param syscall  the syscall or request that failed
+     * @param errno    the positive errno
+     * @param needsCap the capability the operation needs, named in the EPERM hint
+     * @return the exception, to throw
+     */
     static NetlinkException failure(LibC libc, String syscall, int errno, String needsCap) {
         return NetlinkException.forErrno(syscall, errno, libc.strerror(errno), needsCap);
     }
 
+    /** @return the socket descriptor */
     int fd() {
         return fd;
     }
@@ -76,7 +111,11 @@ final class NetlinkSocket {
         return portId;
     }
 
-    /** Joins AUDIT_NLGRP_READLOG (needs CAP_AUDIT_READ). */
+    /**
+     * Joins AUDIT_NLGRP_READLOG (needs CAP_AUDIT_READ).
+     *
+     * @throws NetlinkException when setsockopt fails
+     */
     void joinReadLog() {
         Memory g = new Memory(4);
         g.setInt(0, AUDIT_NLGRP_READLOG);
@@ -86,8 +125,12 @@ final class NetlinkSocket {
     }
 
     /**
+     * Sets the receive buffer: SO_RCVBUFFORCE, or SO_RCVBUF capped by net.core.rmem_max when
+     * that is not permitted.
+     *
      * @param bytes the wanted receive buffer
      * @return the kernel's effective SO_RCVBUF
+     * @throws NetlinkException when the shim fails
      */
     int setReceiveBuffer(int bytes) {
         Memory eff = new Memory(4);
@@ -99,7 +142,12 @@ final class NetlinkSocket {
         return eff.getInt(0);
     }
 
-    /** @param program a {@link BpfFilter} program */
+    /**
+     * Attaches a socket filter, so the kernel drops unwanted datagrams before they use buffer space.
+     *
+     * @param program a {@link BpfFilter} program
+     * @throws NetlinkException when the shim fails
+     */
     void attachFilter(byte[] program) {
         Memory p = new Memory(program.length);
         p.write(0, program, 0, program.length);
@@ -112,6 +160,11 @@ final class NetlinkSocket {
     /**
      * Sends one message to {@code destPort} (0 = the kernel).
      *
+     * @param type     nlmsg_type
+     * @param flags    nlmsg_flags, e.g. {@link #NLM_F_REQUEST} | {@link #NLM_F_ACK}
+     * @param seq      nlmsg_seq, echoed in the kernel's answer
+     * @param payload  the message payload
+     * @param destPort the destination port id, 0 for the kernel
      * @return 0, or the errno when sendto failed
      */
     int send(int type, int flags, int seq, byte[] payload, int destPort) {
@@ -130,7 +183,13 @@ final class NetlinkSocket {
         return libc.sendto(fd, m, len, 0, dest, SOCKADDR_NL_SIZE) < 0 ? libc.errno() : 0;
     }
 
-    /** Sends a user message (AUDIT_USER range) to the kernel, as auditctl -m does; tests and tools. */
+    /**
+     * Sends a user message (AUDIT_USER range) to the kernel, as auditctl -m does; tests and tools.
+     *
+     * @param type a record type in the AUDIT_USER range
+     * @param text the message text (sent NUL-terminated)
+     * @return 0, or the errno when sendto failed
+     */
     int sendUserMessage(int type, String text) {
         byte[] t = text.getBytes(StandardCharsets.UTF_8);
         byte[] z = new byte[t.length + 1];
@@ -141,6 +200,8 @@ final class NetlinkSocket {
     /**
      * One non-blocking receive (MSG_TRUNC: the real size is returned even when larger).
      *
+     * @param buf      where the datagram goes
+     * @param capacity the size of {@code buf}
      * @return the datagram size, or -errno
      */
     long receive(Pointer buf, long capacity) {
@@ -154,6 +215,7 @@ final class NetlinkSocket {
         return addr.getInt(4);
     }
 
+    /** Closes the descriptor; later calls do nothing. */
     void close() {
         if (!closed) {
             closed = true;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 
 /** Small readers of /proc used around the transport (process names, status fields, namespaces). */
 public final class ProcFiles {
+    /** Static helpers only. */
     private ProcFiles() {
     }
 
