@@ -122,3 +122,18 @@ def check(t, file):
                 st = {}
             t.ok(isinstance(st.get("failures"), int) and st["failures"] > 0,
                  f"dmaudit integrity status reports the failures: {st.get('failures')}", json.dumps(st)[:300])
+        real = {}
+        for sub in ("info", "table", "status"):
+            try:
+                real[sub] = [json.loads(l) for l in open(t.path(f"dmaudit-dm-{sub}.json")) if l.strip()]
+            except (OSError, ValueError):
+                real[sub] = []
+        info = real["info"][0] if real["info"] else {}
+        t.ok(info.get("name") == "integritytest" and isinstance(info.get("major"), int) and info.get("live_table") is True,
+             "dmaudit dm info parses real dmsetup output", json.dumps(info)[:300])
+        table = real["table"][0] if real["table"] else {}
+        t.ok(table.get("target") == "integrity" and str(table.get("device", "")).startswith("7:"),
+             "dmaudit dm table: an integrity target over the loop device", json.dumps(table)[:300])
+        status = real["status"][0] if real["status"] else {}
+        t.ok(status.get("target") == "integrity" and isinstance(status.get("mismatches"), int) and status["mismatches"] > 0,
+             f"dmaudit dm status: integrity mismatches {status.get('mismatches')} > 0", json.dumps(status)[:300])

@@ -93,6 +93,13 @@ if [[ -x ${E2E_REPO:-}/bin/dmaudit ]]; then
   ( cd "$E2E_REPO" && DMAUDIT_NO_REBUILD=1 bin/dmaudit integrity status "$NAME" --format json ) \
     > "$OUT/dmaudit-integrity-status.json" 2>> "$STEPS"
   note "  rc=$? $(cat "$OUT/dmaudit-integrity-status.json")"
+  # dmsetup through the wrapper on a real device: info (explicit fields + separator), table, status.
+  for sub in info table status; do
+    note "+ dmaudit dm $sub $NAME --format json"
+    ( cd "$E2E_REPO" && DMAUDIT_NO_REBUILD=1 bin/dmaudit dm "$sub" "$NAME" --format json ) \
+      > "$OUT/dmaudit-dm-$sub.json" 2>> "$STEPS"
+    note "  rc=$? $(cat "$OUT/dmaudit-dm-$sub.json")"
+  done
 fi
 
 step ok integritysetup close "$NAME"
