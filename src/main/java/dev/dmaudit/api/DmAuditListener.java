@@ -208,6 +208,18 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         return source.auditEnabled();
     }
 
+    /**
+     * Lets a consumer batch its output: an event is waiting in the queue right now (the next
+     * {@link #take} or callback comes without waiting). A writer that flushes only when this is
+     * false flushes once per burst instead of once per event, and still at once when idle.
+     *
+     * @return whether another event is queued for the consumer
+     */
+    public boolean hasPendingEvents() {
+        Event e = queue.peek();
+        return e != null && e != END;
+    }
+
     /** @return the queue's capacity */
     public int queueCapacity() {
         return config.queueCapacity;

@@ -152,7 +152,10 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                     if (ev.repeatSummary()) {
                         writeRepeatNote(err, ev);
                     }
-                    writer.flush();
+                    if (!listener.hasPendingEvents()) {
+                        // Once per burst, not per event (a write(2) each); at once when idle.
+                        writer.flush();
+                    }
                 } catch (IOException e) {
                     writeErrors.incrementAndGet();
                     done.countDown();
