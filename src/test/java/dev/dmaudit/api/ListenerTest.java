@@ -180,6 +180,11 @@ class ListenerTest {
         CountDownLatch drained = new CountDownLatch(1);
         DmAuditListener l = DmAuditListener.builder().source(mockedSource(in, drained)).resolveDeviceNames(false).build().open();
         assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        // The reader hands its batch over once the source has nothing more right now.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!l.hasPendingEvents() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         assertThat(l.hasPendingEvents()).isTrue();
         assertThat(l.take()).isNotNull();
         assertThat(l.hasPendingEvents()).isTrue();
