@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * can be checked against the flood: sent 1130 records == received 1130 records, and
  * events == delivered + dropped_queue exactly.
  *
- * <p>Usage: {@code SlowConsumerBench QUEUE SLEEP_MICROS IDLE_MILLIS}. Prints "slow: ready" on
+ * <p>Usage: {@code SlowConsumerBench QUEUE SLEEP_MICROS IDLE_MILLIS} (SLEEP_MICROS -1: no consumer). Prints "slow: ready" on
  * stderr once listening; ends after IDLE_MILLIS without a new record (after the first one), or
  * 300 s.
  */
@@ -79,7 +79,11 @@ public final class SlowConsumerBench {
         DmAuditListener l = DmAuditListener.builder().source(src).allEvents(true).queueCapacity(queue)
                 .resolveDeviceNames(false).groupTimeout(Duration.ofMillis(300)).build();
         long t0 = System.nanoTime();
-        l.start(ev -> {
+        if (sleepMicros < 0) {
+            // Diagnostic: no consumer at all (pull mode, nothing taken; QUEUE must hold the flood):
+            // the reader alone, never waking a consumer. The accounting line then reads MISMATCH.
+            l.open();
+        } else l.start(ev -> {
             called.incrementAndGet();
             if (ev.audit().records().get(0).type() == BENCH_TYPE) {
                 benchDelivered.incrementAndGet();
