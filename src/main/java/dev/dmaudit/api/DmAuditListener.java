@@ -67,6 +67,16 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private Thread reader;
     private Thread consumer;
 
+    /**
+     * Completed events not yet handed to the queue: the reader publishes them when the socket has
+     * nothing more right now, or every {@link #BATCH} events, so that a consumer as fast as the
+     * kernel is woken once per burst instead of once per event (a futex wake and a context switch
+     * each, which at ~300k events/s cost the reader more than its decoding). Reader thread only
+     * (and close() after the reader has ended).
+     */
+    private final java.util.ArrayList<Event> batch = new java.util.ArrayList<>(BATCH);
+    private static final int BATCH = 256;
+
     private final AtomicLong datagrams = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
@@ -209,6 +219,18 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         return source.auditEnabled();
     }
 
+    /**
+     * Lets a consumer batch its output: an event is waiting in the queue right now (the next
+     * {@link #take} or callback comes without waiting). A writer that flushes only when this is
+     * false flushes once per burst instead of once per event, and still at once when idle.
+     *
+     * @return whether another event is queued for the consumer
+     */
+    public boolean hasPendingEvents() {
+        Event e = queue.peek();
+        return e != null && e != END;
+    }
+
     /** @return the queue's capacity */
     public int queueCapacity() {
         return config.queueCapacity;
@@ -230,11 +252,13 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
                 joinQuietly(reader, Duration.ofSeconds(10));
             }
             // The reader has ended: this thread alone touches the assembler now.
+            publish();
             assembler.flush();
             if (coalescer != null) {
                 coalescer.flush();
                 coalesced = coalescer.coalesced();
             }
+            publish();
             syncAssemblerStats();
         } finally {
             source.close();
@@ -263,7 +287,9 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         NetlinkFrames.Visitor visitor = this::onMessage;
         try {
             while (!stopping) {
-                int n = source.receive(buf, pollMillis);
+                // With events waiting to be published, only look whether more is there right now
+                // (1 ms, not 0: a source may read 0 as "no timeout", as Object.wait does).
+                int n = source.receive(buf, batch.isEmpty() ? pollMillis : 1);
                 if (n < 0) {
                     break;
                 }
@@ -283,7 +309,11 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
                     coalesced = coalescer.coalesced();
                 }
                 syncAssemblerStats();
+                if (n == 0) {
+                    publish(); // nothing more right now: hand over what came and what expiry completed
+                }
             }
+            publish();
         } catch (IOException | RuntimeException e) {
             if (!stopping) {
                 LOG.log(System.Logger.Level.ERROR, "dmaudit reader stopped: " + e, e);
@@ -343,13 +373,24 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     }
 
     private void enqueue(Event e) {
-        // Single producer: the size check cannot race with another offer, and END keeps its slot.
-        if (queue.size() >= config.queueCapacity || !queue.offer(e)) {
-            long n = dropped.incrementAndGet();
-            if (Long.bitCount(n) == 1) { // log at 1, 2, 4, 8, … drops, not per drop
-                LOG.log(System.Logger.Level.WARNING, "consumer too slow: {0} events dropped so far", n);
+        batch.add(e);
+        if (batch.size() >= BATCH) {
+            publish();
+        }
+    }
+
+    /** Hands the batch to the consumer; what does not fit is dropped and counted, one by one. */
+    private void publish() {
+        for (int i = 0; i < batch.size(); i++) {
+            // Single producer: the size check cannot race with another offer, and END keeps its slot.
+            if (queue.size() >= config.queueCapacity || !queue.offer(batch.get(i))) {
+                long n = dropped.incrementAndGet();
+                if (Long.bitCount(n) == 1) { // log at 1, 2, 4, 8, … drops, not per drop
+                    LOG.log(System.Logger.Level.WARNING, "consumer too slow: {0} events dropped so far", n);
+                }
             }
         }
+        batch.clear();
     }
 
     private void consume(Consumer<Event> callback) {

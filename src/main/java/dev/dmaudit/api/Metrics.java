@@ -11,7 +11,10 @@ package dev.dmaudit.api;
  * @param delivered        events handed to the consumer
  * @param droppedByQueue   events dropped because the consumer was slower than the kernel
  * @param coalesced        DM_EVENT repeats folded into summary events (they are counted there)
- * @param enobufs          ENOBUFS on the socket: the kernel could not queue records for us (loss)
+ * @param enobufs          ENOBUFS on the socket: the kernel could not queue records for us (loss).
+ *                         It counts overrun notifications, not records: one can stand for very
+ *                         many (2 for ~900,000 records lost in docs/reliability-figures.md), and the
+ *                         kernel does not say how many. Any value above 0 means records were lost
  * @param kernelLostDelta  growth of the kernel's {@code lost} counter since start (the kernel's
  *                         own backlog overflow, not necessarily records we missed in multicast mode)
  * @param nonKernelSenders messages from a sender other than the kernel, dropped

@@ -162,7 +162,10 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                         health = enricher.lookup(new DeviceId(ev.dm().device().major(), ev.dm().device().minor())).orElse(null);
                     }
                     writer.write(ev, health);
-                    writer.flush();
+                    if (!listener.hasPendingEvents()) {
+                        // Once per burst, not per event (a write(2) each); at once when idle.
+                        writer.flush();
+                    }
                 } catch (IOException e) {
                     writeErrors.incrementAndGet();
                     done.countDown();

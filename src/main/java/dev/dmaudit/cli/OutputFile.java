@@ -19,10 +19,13 @@ import java.util.Set;
 final class OutputFile extends OutputStream {
     private final FileChannel channel;
     private final Path path;
+    /** fsync applies to regular files only: on /dev/null, a FIFO or a tty it fails with EINVAL. */
+    private final boolean regular;
 
-    private OutputFile(FileChannel channel, Path path) {
+    private OutputFile(FileChannel channel, Path path, boolean regular) {
         this.channel = channel;
         this.path = path;
+        this.regular = regular;
     }
 
     static OutputFile open(Path path) throws IOException {
@@ -41,7 +44,15 @@ final class OutputFile extends OutputStream {
             o.add(LinkOption.NOFOLLOW_LINKS);
             ch = FileChannel.open(path, o);
         }
-        return new OutputFile(ch, path);
+        boolean regular;
+        try {
+            regular = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).isRegularFile();
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        return new OutputFile(ch, path, regular);
     }
 
     @Override
@@ -57,9 +68,11 @@ final class OutputFile extends OutputStream {
         }
     }
 
-    /** Forces written data to the disk. */
+    /** Forces written data to the disk (a no-op for a device or FIFO, which has no disk copy). */
     void sync() throws IOException {
-        channel.force(true);
+        if (regular) {
+            channel.force(true);
+        }
     }
 
     @Override

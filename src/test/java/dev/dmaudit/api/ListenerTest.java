@@ -175,6 +175,27 @@ class ListenerTest {
     }
 
     @Test
+    void pendingEventsTellAConsumerWhenToFlush() throws Exception {
+        List<byte[]> in = List.of(checksum(1, 1), checksum(2, 2));
+        CountDownLatch drained = new CountDownLatch(1);
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(in, drained)).resolveDeviceNames(false).build().open();
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        // The reader hands its batch over once the source has nothing more right now.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!l.hasPendingEvents() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(l.hasPendingEvents()).isTrue();
+        assertThat(l.take()).isNotNull();
+        assertThat(l.hasPendingEvents()).isTrue();
+        assertThat(l.take()).isNotNull();
+        assertThat(l.hasPendingEvents()).isFalse();
+        l.close(); // END is queued now: still no pending event
+        assertThat(l.hasPendingEvents()).isFalse();
+        assertThat(l.take()).isNull();
+    }
+
+    @Test
     void malformedDatagramsAreCountedNotFatal() throws Exception {
         List<byte[]> in = List.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, datagram(1339, "no event id"), checksum(9, 9));
         CountDownLatch drained = new CountDownLatch(1);

@@ -1,0 +1,46 @@
+package dev.dmaudit.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dmaudit.record.AuditLogParser;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** A storm of events that never complete (fresh serial each, no EOE) keeps at most maxOpen open. */
+class EventAssemblerBoundTest {
+    private final AuditLogParser parser = new AuditLogParser();
+
+    private void storm(String type, String fields, int n, int maxOpen) {
+        AtomicLong emitted = new AtomicLong();
+        AtomicLong evictedSeen = new AtomicLong();
+        EventAssembler a = new EventAssembler(60_000, maxOpen, ev -> {
+            emitted.incrementAndGet();
+            if (ev.completion() == AuditEvent.Completion.EVICTED) {
+                evictedSeen.incrementAndGet();
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            // The clock stands still: no timeout can help, only the bound.
+            a.accept(parser.parse("type=" + type + " msg=audit(1795838694.300:" + (1_000_000L + i) + "): " + fields), 0);
+            assertThat(a.stats().open()).isLessThanOrEqualTo(maxOpen);
+        }
+        AssemblerStats s = a.stats();
+        assertThat(s.open()).isEqualTo(maxOpen);
+        assertThat(s.evicted()).isEqualTo(n - maxOpen).isEqualTo(evictedSeen.get());
+        assertThat(s.timedOut()).isZero();
+        assertThat(emitted.get()).isEqualTo(n - maxOpen);
+        a.flush();
+        assertThat(a.stats().open()).isZero();
+        assertThat(a.stats().events()).isEqualTo(n).isEqualTo(emitted.get());
+    }
+
+    @Test
+    void syscallStormWithoutEoeIsBoundedAndEveryEvictionCounted() {
+        storm("SYSCALL", "arch=c000003e syscall=16 success=yes exit=0 pid=293 comm=\"dmsetup\"", 200_000, 4096);
+    }
+
+    @Test
+    void dmCtrlStormWithoutEoeIsBoundedAndEveryEvictionCounted() {
+        storm("DM_CTRL", "module=integrity op=ctr pid=293 comm=\"dmsetup\" dev=254:0 error_msg='success' res=1", 50_000, 100);
+    }
+}
