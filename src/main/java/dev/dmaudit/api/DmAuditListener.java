@@ -385,7 +385,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
             // Single producer: the size check cannot race with another offer, and END keeps its slot.
             if (queue.size() >= config.queueCapacity || !queue.offer(batch.get(i))) {
                 long n = dropped.incrementAndGet();
-                if (Long.bitCount(n) == 1) { // log at 1, 2, 4, 8, … drops, not per drop
+                if (Long.bitCount(n) == 1 && !config.silent) { // log at 1, 2, 4, 8, … drops, not per drop
                     LOG.log(System.Logger.Level.WARNING, "consumer too slow: {0} events dropped so far", n);
                 }
             }
@@ -439,7 +439,13 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         Mode mode = Mode.MULTICAST;
         EventFilter filter = EventFilter.dmOnly();
         boolean enableAudit;
-        int receiveBufferBytes = 64 << 20;
+        /*
+         * 128 MiB (the kernel allows twice that): ~2.3 KiB per queued record, so ~0.25 s of a
+         * ~420k records/s SYSCALL storm, which the warm reader outpaces. With 64 MiB a moment of CPU
+         * contention overran it in 3 of 7 storms of 3M records (tools/bench-overload syscalls);
+         * memory is charged only while records wait.
+         */
+        int receiveBufferBytes = 128 << 20;
         int datagramBufferBytes = 64 << 10;
         Duration groupTimeout = Duration.ofMillis(300);
         int maxOpenEvents = 4096;
@@ -449,10 +455,36 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         TypeMapping typeMapping = TypeMapping.standard();
         Duration coalesceWindow;
         LongSupplier clock = System::currentTimeMillis;
+        boolean warmUp = true;
+        /** No warnings (the warm-up's throwaway listener); counters still count. */
+        boolean silent;
+
+        Config copy() {
+            Config c = new Config();
+            c.mode = mode;
+            c.filter = filter;
+            c.enableAudit = enableAudit;
+            c.receiveBufferBytes = receiveBufferBytes;
+            c.datagramBufferBytes = datagramBufferBytes;
+            c.groupTimeout = groupTimeout;
+            c.maxOpenEvents = maxOpenEvents;
+            c.queueCapacity = queueCapacity;
+            c.resolveNames = resolveNames;
+            c.sysfsRoot = sysfsRoot;
+            c.typeMapping = typeMapping;
+            c.coalesceWindow = coalesceWindow;
+            c.clock = clock;
+            c.warmUp = warmUp;
+            c.silent = silent;
+            return c;
+        }
     }
 
     /** Builds a listener; every setting has a sensible default. */
     public static final class Builder {
+        /** Warm-up budget: enough rounds for C2 to compile the read path here (~0.2 s on this VM's cores). */
+        private static final long WARMUP_RECORDS = 400_000;
+        private static final long WARMUP_MILLIS = 400;
         private final Config c = new Config();
         private RecordSource source;
 
@@ -484,7 +516,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
             return this;
         }
 
-        /** @param bytes socket receive buffer (default 64 MiB) @return this */
+        /** @param bytes socket receive buffer (default 128 MiB; the kernel charges it only while records wait) @return this */
         public Builder receiveBuffer(int bytes) {
             if (bytes < 4096) {
                 throw new IllegalArgumentException("receive buffer below 4096 bytes");
@@ -560,6 +592,38 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         }
 
         /**
+         * @param warmUp before opening the kernel socket, run the decoding path on ~0.2 s of
+         *     synthetic records so that a burst arriving right after start does not meet a cold JIT
+         *     (default true; only for the kernel source)
+         * @return this
+         */
+        public Builder warmUp(boolean warmUp) {
+            c.warmUp = warmUp;
+            return this;
+        }
+
+        /** Takes every setting from {@code config} (a copy of it). */
+        Builder configure(Config config) {
+            Config k = config.copy();
+            c.mode = k.mode;
+            c.filter = k.filter;
+            c.enableAudit = k.enableAudit;
+            c.receiveBufferBytes = k.receiveBufferBytes;
+            c.datagramBufferBytes = k.datagramBufferBytes;
+            c.groupTimeout = k.groupTimeout;
+            c.maxOpenEvents = k.maxOpenEvents;
+            c.queueCapacity = k.queueCapacity;
+            c.resolveNames = k.resolveNames;
+            c.sysfsRoot = k.sysfsRoot;
+            c.typeMapping = k.typeMapping;
+            c.coalesceWindow = k.coalesceWindow;
+            c.clock = k.clock;
+            c.warmUp = k.warmUp;
+            c.silent = k.silent;
+            return this;
+        }
+
+        /**
          * Opens the kernel socket (unless a source was given). Nothing is received until
          * {@link DmAuditListener#start} or {@link DmAuditListener#open}.
          *
@@ -568,6 +632,9 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
          *     the syscall and errno, and its kind tells missing privilege, no audit, daemon slot taken
          */
         public DmAuditListener build() {
+            if (source == null && c.warmUp) {
+                DecoderWarmup.run(c, WARMUP_RECORDS, WARMUP_MILLIS);
+            }
             RecordSource s = source != null ? source
                     : KernelSources.open(c.mode, c.enableAudit, c.receiveBufferBytes, c.filter, c.typeMapping);
             return new DmAuditListener(c, s);

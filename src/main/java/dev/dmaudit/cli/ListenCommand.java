@@ -72,7 +72,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     Duration statsInterval = Duration.ofSeconds(10);
 
     @Option(names = "--receive-buffer", paramLabel = "BYTES", description = "Socket receive buffer (default: ${DEFAULT-VALUE}).")
-    int receiveBuffer = 64 << 20;
+    int receiveBuffer = 128 << 20; // why 128 MiB: DmAuditListener.Config
+
+    @Option(names = "--no-warm-up",
+            description = "Skip the ~0.3 s warm-up of the decoder before the socket opens (a burst right after start may then overrun the buffer).")
+    boolean noWarmUp;
 
     @Option(names = "--queue", paramLabel = "N", description = "Events queued for output before counted drops (default: ${DEFAULT-VALUE}).")
     int queueCapacity = 65536;
@@ -101,6 +105,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 .typeMapping(options.typeMapping())
                 .enableAudit(enableAudit)
                 .receiveBuffer(receiveBuffer)
+                .warmUp(!noWarmUp)
                 .queueCapacity(queueCapacity)
                 .groupTimeout(Duration.ofMillis(options.groupTimeoutMillis))
                 .maxOpenEvents(options.maxOpenEvents)
