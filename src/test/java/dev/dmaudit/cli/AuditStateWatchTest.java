@@ -1,0 +1,62 @@
+package dev.dmaudit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import dev.dmaudit.api.DmAuditListener;
+import dev.dmaudit.api.Metrics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class AuditStateWatchTest {
+    private final DmAuditListener listener = mock(DmAuditListener.class);
+    private final StringWriter out = new StringWriter();
+
+    private static Metrics enobufs(long n) {
+        return new Metrics(0, 0, 0, 0, 0, 0, 0, n, 0, 0, 0, 0, 0, 0);
+    }
+
+    private AuditStateWatch watch() {
+        return new AuditStateWatch(listener, new PrintWriter(out, true));
+    }
+
+    @Test
+    void saysWhenAuditingIsSwitchedOffAndOnAgainOnceEach() {
+        when(listener.metrics()).thenReturn(enobufs(0));
+        when(listener.auditEnabled()).thenReturn(true, true, false, false, true);
+        AuditStateWatch w = watch(); // start: enabled
+        w.check(); // enabled: nothing
+        w.check(); // off
+        w.check(); // still off: nothing new
+        w.check(); // on again
+        assertThat(out.toString().lines().toList()).containsExactly(
+                "dmaudit: kernel auditing was disabled: no DM records will come until it is enabled (auditctl -e 1); still listening",
+                "dmaudit: kernel auditing was enabled again: DM records come again");
+    }
+
+    @Test
+    void reportsEachGrowthOfEnobufsWithTheTotal() {
+        when(listener.auditEnabled()).thenReturn(true);
+        when(listener.metrics()).thenReturn(enobufs(0), enobufs(1), enobufs(1), enobufs(3));
+        AuditStateWatch w = watch();
+        for (int i = 0; i < 4; i++) {
+            w.check();
+        }
+        assertThat(out.toString().lines().toList()).containsExactly(
+                "dmaudit: the kernel could not queue records for us (ENOBUFS, 1 so far): records were lost; raise --receive-buffer",
+                "dmaudit: the kernel could not queue records for us (ENOBUFS, 3 so far): records were lost; raise --receive-buffer");
+    }
+
+    @Test
+    void anUnreadableStatusIsNotGuessedAt() {
+        when(listener.metrics()).thenReturn(enobufs(0));
+        when(listener.auditEnabled()).thenReturn(true).thenThrow(new IllegalStateException("AUDIT_GET timed out"))
+                .thenReturn(null);
+        AuditStateWatch w = watch();
+        w.check();
+        w.check();
+        assertThat(out.toString()).isEmpty();
+    }
+}
