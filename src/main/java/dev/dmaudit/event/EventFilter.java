@@ -50,13 +50,26 @@ public record EventFilter(boolean all, Set<String> modules, Set<String> ops, Str
         }
         if (!types.isEmpty()) {
             for (AuditRecord r : event.records()) {
-                if (types.contains(r.type())) {
+                if (hasType(r.type())) {
                     return true;
                 }
             }
             return false;
         }
         return true;
+    }
+
+    /** Without boxing the record's type (an Integer allocated per record above 127) for a short list. */
+    private boolean hasType(int type) {
+        if (types.size() > 8) {
+            return types.contains(type);
+        }
+        for (Integer t : types) {
+            if (t == type) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean matchesDevice(DmEvent dm) {
