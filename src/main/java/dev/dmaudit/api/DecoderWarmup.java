@@ -50,6 +50,7 @@ final class DecoderWarmup {
         c.resolveNames = false; // no sysfs reads for made-up devices
         c.queueCapacity = 1024;
         c.silent = true; // a drop here is no news for the user
+        c.priorityBoost = 0;
         Source source = new Source(maxRecords, System.nanoTime() + maxMillis * 1_000_000L);
         DmAuditListener l = DmAuditListener.builder().source(source).configure(c).build();
         l.start(e -> { }); // the hand-off to a consumer is part of the path too

@@ -5,6 +5,7 @@ import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.DmEvents;
 import dev.dmaudit.event.EventAssembler;
 import dev.dmaudit.event.EventFilter;
+import dev.dmaudit.netlink.ThreadPriority;
 import dev.dmaudit.record.AuditRecord;
 import dev.dmaudit.record.AuditRecordParser;
 import dev.dmaudit.record.MalformedRecordException;
@@ -114,10 +115,12 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
      */
     public DmAuditListener start(Consumer<Event> callback) {
         Objects.requireNonNull(callback, "callback");
-        startReader();
-        consumer = new Thread(() -> consume(callback), "dmaudit-consumer");
-        consumer.setDaemon(true);
-        consumer.start();
+        withPriorityBoost(() -> {
+            startReader();
+            consumer = new Thread(() -> consume(callback), "dmaudit-consumer");
+            consumer.setDaemon(true);
+            consumer.start();
+        });
         return this;
     }
 
@@ -128,8 +131,27 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
      * @return this listener
      */
     public DmAuditListener open() {
-        startReader();
+        withPriorityBoost(this::startReader);
         return this;
+    }
+
+    /**
+     * Starts threads with a raised priority when asked: nice is per thread on Linux and a new
+     * thread inherits its creator's, so this thread lowers its nice, starts them, and goes back.
+     */
+    private void withPriorityBoost(Runnable startThreads) {
+        if (config.priorityBoost == 0) {
+            startThreads.run();
+            return;
+        }
+        ThreadPriority p = ThreadPriority.system();
+        int before = p.nice();
+        p.setNice(before - config.priorityBoost); // throws (nothing started) without CAP_SYS_NICE
+        try {
+            startThreads.run();
+        } finally {
+            p.setNice(before);
+        }
     }
 
     /**
@@ -456,6 +478,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         Duration coalesceWindow;
         LongSupplier clock = System::currentTimeMillis;
         boolean warmUp = true;
+        int priorityBoost;
         /** No warnings (the warm-up's throwaway listener); counters still count. */
         boolean silent;
 
@@ -475,6 +498,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
             c.coalesceWindow = coalesceWindow;
             c.clock = clock;
             c.warmUp = warmUp;
+            c.priorityBoost = priorityBoost;
             c.silent = silent;
             return c;
         }
@@ -602,6 +626,25 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
             return this;
         }
 
+        /**
+         * Runs the reader and consumer threads at a nice value this much lower than the thread that
+         * starts them, as auditd's {@code priority_boost} does for itself (its default is 4): under
+         * a record storm the listener then wins CPU from the processes causing it instead of
+         * losing records at the socket. {@link DmAuditListener#start} and {@link DmAuditListener#open}
+         * throw a {@link dev.dmaudit.netlink.NetlinkException} of kind PERMISSION, before starting
+         * anything, when the process lacks CAP_SYS_NICE.
+         *
+         * @param boost 0 (default: no change) to 39
+         * @return this
+         */
+        public Builder priorityBoost(int boost) {
+            if (boost < 0 || boost > 39) {
+                throw new IllegalArgumentException("priority boost must be 0..39");
+            }
+            c.priorityBoost = boost;
+            return this;
+        }
+
         /** Takes every setting from {@code config} (a copy of it). */
         Builder configure(Config config) {
             Config k = config.copy();
@@ -619,6 +662,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
             c.coalesceWindow = k.coalesceWindow;
             c.clock = k.clock;
             c.warmUp = k.warmUp;
+            c.priorityBoost = k.priorityBoost;
             c.silent = k.silent;
             return this;
         }

@@ -8,6 +8,7 @@ import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.dm.DeviceId;
 import dev.dmaudit.dm.DmEnricher;
 import dev.dmaudit.netlink.NetlinkException;
+import dev.dmaudit.netlink.ThreadPriority;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -74,6 +75,17 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--receive-buffer", paramLabel = "BYTES", description = "Socket receive buffer (default: ${DEFAULT-VALUE}).")
     int receiveBuffer = 128 << 20; // why 128 MiB: DmAuditListener.Config
 
+    @Option(names = "--priority-boost", paramLabel = "N",
+            description = "Run the reader and output threads N nice levels above the caller, as auditd's priority_boost (default: ${DEFAULT-VALUE}; 0 for none; needs CAP_SYS_NICE, else a warning and none).")
+    int priorityBoost = DEFAULT_PRIORITY_BOOST;
+
+    /**
+     * Why 10: under a user-message flood from two processes at the kernel's maximum rate, `listen
+     * --all --format json` lost about half the records at nice 0 and at auditd's 4 (2 of 4 runs
+     * only partly), none at 10 (BENCHMARKS.md, "Priority boost").
+     */
+    static final int DEFAULT_PRIORITY_BOOST = 10;
+
     @Option(names = "--no-warm-up",
             description = "Skip the ~0.3 s warm-up of the decoder before the socket opens (a burst right after start may then overrun the buffer).")
     boolean noWarmUp;
@@ -87,6 +99,27 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--enrich-status", description = "Add the device's current target type and mismatch count (dmsetup status; rate-limited: one query per device per 2 s, bursts of 5).")
     boolean enrichStatus;
 
+    /**
+     * Tries the boost on this thread and goes back, so that a missing CAP_SYS_NICE is a warning
+     * (the listener still works, at normal priority) rather than a failed start.
+     */
+    private int usablePriorityBoost(String[] warning) {
+        if (priorityBoost == 0) {
+            return 0;
+        }
+        try {
+            ThreadPriority p = ThreadPriority.system();
+            int before = p.nice();
+            p.setNice(before - priorityBoost);
+            p.setNice(before);
+            return priorityBoost;
+        } catch (NetlinkException e) {
+            warning[0] = "dmaudit: warning: cannot raise the listener's priority (" + e.getMessage()
+                    + "); it runs at normal priority (--priority-boost 0 silences this)";
+            return 0;
+        }
+    }
+
     /** Where the listener comes from; tests replace it to feed recorded datagrams. */
     static ListenerFactory factory = b -> b.build();
 
@@ -99,7 +132,10 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     public Integer call() throws Exception {
         validate();
         PrintWriter err = spec.commandLine().getErr();
+        String[] boostWarning = new String[1];
+        int boost = usablePriorityBoost(boostWarning);
         DmAuditListener.Builder b = DmAuditListener.builder()
+                .priorityBoost(boost)
                 .mode(mode)
                 .filter(options.filter())
                 .typeMapping(options.typeMapping())
@@ -116,6 +152,10 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             listener = factory.build(b);
         } catch (NetlinkException e) {
             throw NetlinkFailures.toCli(e);
+        }
+        if (boostWarning[0] != null) { // said only once the socket is ours: a missing privilege for it comes first
+            err.println(boostWarning[0]);
+            err.flush();
         }
         OutputStream sink;
         OutputFile file = null;
@@ -243,6 +283,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         }
         if (queueCapacity < 1) {
             throw new ParameterException(spec.commandLine(), "--queue must be at least 1");
+        }
+        if (priorityBoost < 0 || priorityBoost > 39) {
+            throw new ParameterException(spec.commandLine(), "--priority-boost must be 0..39");
         }
         if (coalesce != null && coalesce.isZero()) {
             throw new ParameterException(spec.commandLine(), "--coalesce needs a positive window");

@@ -8,6 +8,8 @@ import com.sun.jna.Pointer;
 final class DirectLibC implements LibC {
     /** The ABI version the shim must report (DMAUDIT_ABI_VERSION in dmaudit.h). */
     static final int SHIM_ABI = 2;
+    /** setpriority/getpriority: {@code who} is a process (on Linux: a thread) id. */
+    private static final int PRIO_PROCESS = 0;
 
     /** The loaded instance, null until {@link #get()} succeeds. */
     private static volatile DirectLibC instance;
@@ -162,6 +164,25 @@ final class DirectLibC implements LibC {
         static native int close(int fd);
 
         /**
+         * setpriority(2).
+         *
+         * @param which PRIO_PROCESS (0)
+         * @param who   0 for the calling thread, or a thread id
+         * @param prio  the nice value
+         * @return 0, or -1
+         */
+        static native int setpriority(int which, int who, int prio);
+
+        /**
+         * getpriority(2).
+         *
+         * @param which PRIO_PROCESS (0)
+         * @param who   0 for the calling thread, or a thread id
+         * @return the nice value, or -1 (also a valid nice value: check errno)
+         */
+        static native int getpriority(int which, int who);
+
+        /**
          * strerror(3).
          *
          * @param errnum an errno
@@ -254,6 +275,21 @@ final class DirectLibC implements LibC {
     @Override
     public int close(int fd) {
         return C.close(fd);
+    }
+
+    @Override
+    public int setpriority(int who, int nice) {
+        return C.setpriority(PRIO_PROCESS, who, nice);
+    }
+
+    @Override
+    public int getpriority(int who) {
+        return C.getpriority(PRIO_PROCESS, who);
+    }
+
+    @Override
+    public void clearErrno() {
+        Native.setLastError(0);
     }
 
     @Override

@@ -115,6 +115,27 @@ interface LibC {
      */
     int close(int fd);
 
+    /**
+     * setpriority(2) with PRIO_PROCESS: on Linux, {@code who} 0 or a thread id names one thread.
+     *
+     * @param who  0 for the calling thread
+     * @param nice the new nice value, -20..19
+     * @return 0, or -1
+     */
+    int setpriority(int who, int nice);
+
+    /**
+     * getpriority(2) with PRIO_PROCESS. The C library returns the nice value itself, so -1 is
+     * ambiguous: callers clear errno first ({@link #clearErrno()}).
+     *
+     * @param who 0 for the calling thread
+     * @return the nice value, or -1 with errno set
+     */
+    int getpriority(int who);
+
+    /** Sets this thread's errno to 0 (for calls whose -1 may be a value, as getpriority's). */
+    void clearErrno();
+
     /** @return errno of the last failed call on this thread */
     int errno();
 

@@ -163,6 +163,7 @@ class ListenCommandTest {
     void badValuesAreUsageErrors() {
         for (String[] a : new String[][] {{"listen", "--count", "0"}, {"listen", "--timeout", "soon"},
                 {"listen", "--mode", "unicast"}, {"listen", "--coalesce", "0s"}, {"listen", "--receive-buffer", "12"},
+                {"listen", "--priority-boost", "40"}, {"listen", "--priority-boost", "-1"},
                 {"listen", "--format", "yaml"}}) {
             CliRun r = CliRun.run(a);
             assertThat(r.exitCode()).as(String.join(" ", a)).isEqualTo(ExitCodes.USAGE);

@@ -108,6 +108,27 @@ class ListenLiveTest {
     }
 
     @Test
+    void withoutCapSysNiceItWarnsOnceAndStillListens(@TempDir Path dir) throws Exception {
+        assumeTrue(new File("/usr/bin/setpriv").canExecute(), "setpriv (util-linux) drops CAP_SYS_NICE");
+        assumeTrue(new File("/usr/bin/python3").canExecute(), "python3 sends the user messages");
+        Path out = dir.resolve("out.jsonl");
+        Path err = dir.resolve("err.txt");
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--inh-caps=-sys_nice", "--bounding-set=-sys_nice"));
+        cmd.addAll(dmaudit("listen", "--all", "--type", "SERVICE_START", "--format", "json", "--count", "2",
+                "--enable-audit", "--timeout", "60s").command());
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        awaitListening(err);
+        Thread.sleep(500);
+        sendUserMessages(3, "dmaudit-nice-test");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String stderr = Files.readString(err);
+        assertThat(p.exitValue()).as(stderr).isZero();
+        assertThat(Files.readAllLines(out)).hasSize(2);
+        assertThat(stderr.lines().filter(l -> l.startsWith("dmaudit: warning: cannot raise")).toList())
+                .singleElement().asString().contains("setpriority: EACCES", "CAP_SYS_NICE");
+    }
+
+    @Test
     void sigtermEndsCleanlyAndRestoresAuditState(@TempDir Path dir) throws Exception {
         AuditStatus before = status();
         Path err = dir.resolve("err.txt");

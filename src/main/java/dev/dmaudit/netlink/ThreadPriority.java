@@ -1,0 +1,49 @@
+package dev.dmaudit.netlink;
+
+/**
+ * The calling thread's nice value. On Linux, nice is per thread and a new thread starts with its
+ * creator's, which is how a listener raises the priority of just its reader and consumer threads:
+ * the starting thread raises its own, starts them, and goes back. Raising priority (a lower nice)
+ * needs CAP_SYS_NICE (or RLIMIT_NICE); going back never does.
+ */
+public final class ThreadPriority {
+    private final LibC libc;
+
+    ThreadPriority(LibC libc) {
+        this.libc = libc;
+    }
+
+    /** @return the calling thread's priority control, over the C library */
+    public static ThreadPriority system() {
+        return new ThreadPriority(DirectLibC.get());
+    }
+
+    /**
+     * @return the calling thread's nice value, -20..19
+     * @throws NetlinkException naming getpriority and the errno when it fails
+     */
+    public int nice() {
+        libc.clearErrno();
+        int n = libc.getpriority(0);
+        if (n == -1) {
+            int errno = libc.errno();
+            if (errno != 0) {
+                throw NetlinkException.forErrno("getpriority", errno, libc.strerror(errno), "CAP_SYS_NICE");
+            }
+        }
+        return n;
+    }
+
+    /**
+     * @param nice the calling thread's new nice value (clamped to -20..19)
+     * @throws NetlinkException naming setpriority and the errno (kind PERMISSION for EACCES/EPERM:
+     *     a lower nice needs CAP_SYS_NICE)
+     */
+    public void setNice(int nice) {
+        int n = Math.max(-20, Math.min(19, nice));
+        if (libc.setpriority(0, n) != 0) {
+            int errno = libc.errno();
+            throw NetlinkException.forErrno("setpriority", errno, libc.strerror(errno), "CAP_SYS_NICE");
+        }
+    }
+}
