@@ -350,7 +350,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
             // receiving this is the answer that keeps it ours. Binary payload: the asker's pid.
             long n = replaceProbes.incrementAndGet();
             LOG.log(System.Logger.Level.WARNING, "another process tried to register as the audit daemon"
-                    + (m.payloadLength() >= 4 ? " (pid " + Integer.toUnsignedString(readPid(m)) + ")" : "")
+                    + (m.payloadLength() >= 4 ? " (pid " + Integer.toUnsignedString(m.leadingInt()) + ")" : "")
                     + "; the slot stays ours (" + n + " attempts so far)");
             return;
         }
@@ -368,12 +368,6 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         }
         records.incrementAndGet();
         assembler.accept(r, config.clock.getAsLong());
-    }
-
-    private static int readPid(NetlinkMessage m) {
-        byte[] b = m.buffer();
-        int p = m.payloadOffset();
-        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24;
     }
 
     private void completed(AuditEvent ev) {

@@ -40,6 +40,17 @@ public record NetlinkMessage(int headerLength, int type, int flags, int seq, int
         if (type != NLMSG_ERROR || payloadLength < 4) {
             throw new MalformedRecordException("not an NLMSG_ERROR with an error code", payloadOffset);
         }
+        return leadingInt();
+    }
+
+    /**
+     * @return the payload's first 4 bytes as a native-order int: NLMSG_ERROR's error, AUDIT_REPLACE's pid
+     * @throws MalformedRecordException when the payload is shorter than 4 bytes
+     */
+    public int leadingInt() {
+        if (payloadLength < 4) {
+            throw new MalformedRecordException("payload shorter than 4 bytes", payloadOffset);
+        }
         return NetlinkFrames.readInt(buffer, payloadOffset);
     }
 

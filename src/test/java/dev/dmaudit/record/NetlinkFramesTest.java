@@ -85,6 +85,16 @@ class NetlinkFramesTest {
     }
 
     @Test
+    void leadingIntReadsAReplacePidAndRefusesAShortPayload() {
+        byte[] pid = new byte[4];
+        Captures.putInt(pid, 0, 4242);
+        NetlinkMessage replace = NetlinkFrames.split(message(20, 1329, 0, 0, 0, pid, 20), 20).get(0);
+        assertThat(replace.leadingInt()).isEqualTo(4242);
+        NetlinkMessage shortOne = NetlinkFrames.split(message(18, 1329, 0, 0, 0, new byte[2], 18), 18).get(0);
+        assertThatThrownBy(shortOne::leadingInt).isInstanceOf(MalformedRecordException.class);
+    }
+
+    @Test
     void truncatedOrGarbageInputThrowsOnlyTheDocumentedException() {
         assertThatThrownBy(() -> NetlinkFrames.split(new byte[10], 10)).isInstanceOf(MalformedRecordException.class);
         byte[] tooLong = message(400, 1000, 0, 1, 0, new byte[0], 32);
