@@ -1,8 +1,9 @@
 package dev.dmaudit.api;
 
+import dev.dmaudit.record.NetlinkMessage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Runs a throwaway listener with the real listener's settings over synthetic datagrams before the
@@ -61,9 +62,11 @@ final class DecoderWarmup {
 
     /** Datagrams of {@link #ROUND} again and again with fresh serials, then closed. */
     private static final class Source implements RecordSource {
+        private static final String PREFIX = "audit(1795838689.008:";
         private static final int SERIAL_DIGITS = 10;
-        private final List<byte[]> datagrams = new ArrayList<>();
-        private final List<Integer> serialAt = new ArrayList<>();
+        /** Where every datagram's serial digits start: after the header and the common prefix. */
+        private static final int SERIAL_AT = NetlinkMessage.HEADER_SIZE + PREFIX.length();
+        private final byte[][] datagrams = new byte[ROUND.length][];
         private final long maxRecords;
         private final long deadlineNanos;
         private long sent;
@@ -76,17 +79,13 @@ final class DecoderWarmup {
         Source(long maxRecords, long deadlineNanos) {
             this.maxRecords = maxRecords;
             this.deadlineNanos = deadlineNanos;
-            for (String[] r : ROUND) {
-                String text = "audit(1795838689.008:" + "0".repeat(SERIAL_DIGITS) + "): " + r[1];
-                byte[] payload = text.getBytes(StandardCharsets.US_ASCII);
-                byte[] d = new byte[16 + payload.length];
-                putInt(d, 0, d.length); // nlmsg_len as multicast copies carry it
-                int type = Integer.parseInt(r[0]);
-                d[4] = (byte) type;
-                d[5] = (byte) (type >>> 8);
-                System.arraycopy(payload, 0, d, 16, payload.length);
-                datagrams.add(d);
-                serialAt.add(16 + text.indexOf(':') + 1);
+            for (int i = 0; i < ROUND.length; i++) {
+                byte[] payload = (PREFIX + "0".repeat(SERIAL_DIGITS) + "): " + ROUND[i][1]).getBytes(StandardCharsets.US_ASCII);
+                byte[] d = new byte[NetlinkMessage.HEADER_SIZE + payload.length];
+                // Little-endian, as NetlinkFrames reads nlmsghdr; nlmsg_len as multicast copies carry it.
+                ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN).putInt(0, d.length).putShort(4, Short.parseShort(ROUND[i][0]));
+                System.arraycopy(payload, 0, d, NetlinkMessage.HEADER_SIZE, payload.length);
+                datagrams[i] = d;
             }
         }
 
@@ -96,17 +95,17 @@ final class DecoderWarmup {
                 end();
                 return -1;
             }
-            byte[] d = datagrams.get(next);
+            byte[] d = datagrams[next];
             System.arraycopy(d, 0, buf, 0, d.length);
             long s = serial;
-            for (int i = serialAt.get(next) + SERIAL_DIGITS - 1; i >= serialAt.get(next); i--) {
+            for (int i = SERIAL_AT + SERIAL_DIGITS - 1; i >= SERIAL_AT; i--) {
                 buf[i] = (byte) ('0' + s % 10);
                 s /= 10;
             }
             if (LAST_OF_EVENT[next]) {
                 serial++;
             }
-            next = (next + 1) % datagrams.size();
+            next = (next + 1) % datagrams.length;
             sent++;
             return d.length;
         }
@@ -140,13 +139,6 @@ final class DecoderWarmup {
         public void close() {
             closed = true;
             end();
-        }
-
-        private static void putInt(byte[] b, int off, int v) {
-            b[off] = (byte) v;
-            b[off + 1] = (byte) (v >>> 8);
-            b[off + 2] = (byte) (v >>> 16);
-            b[off + 3] = (byte) (v >>> 24);
         }
     }
 }

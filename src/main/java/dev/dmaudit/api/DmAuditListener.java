@@ -503,7 +503,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         /** Warm-up budget: enough rounds for C2 to compile the read path here (~0.2 s on this VM's cores). */
         private static final long WARMUP_RECORDS = 400_000;
         private static final long WARMUP_MILLIS = 400;
-        private final Config c = new Config();
+        private Config c = new Config();
         private RecordSource source;
 
         private Builder() {
@@ -641,23 +641,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
 
         /** Takes every setting from {@code config} (a copy of it). */
         Builder configure(Config config) {
-            Config k = config.copy();
-            c.mode = k.mode;
-            c.filter = k.filter;
-            c.enableAudit = k.enableAudit;
-            c.receiveBufferBytes = k.receiveBufferBytes;
-            c.datagramBufferBytes = k.datagramBufferBytes;
-            c.groupTimeout = k.groupTimeout;
-            c.maxOpenEvents = k.maxOpenEvents;
-            c.queueCapacity = k.queueCapacity;
-            c.resolveNames = k.resolveNames;
-            c.sysfsRoot = k.sysfsRoot;
-            c.typeMapping = k.typeMapping;
-            c.coalesceWindow = k.coalesceWindow;
-            c.clock = k.clock;
-            c.warmUp = k.warmUp;
-            c.priorityBoost = k.priorityBoost;
-            c.silent = k.silent;
+            c = config.copy();
             return this;
         }
 
