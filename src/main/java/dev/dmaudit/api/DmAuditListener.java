@@ -456,10 +456,10 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         EventFilter filter = EventFilter.dmOnly();
         boolean enableAudit;
         /*
-         * 128 MiB (the kernel allows twice that): ~2.3 KiB per queued record, so ~0.25 s of a
-         * ~420k records/s SYSCALL storm, which the warm reader outpaces. With 64 MiB a moment of CPU
-         * contention overran it in 3 of 7 storms of 3M records (tools/bench-overload syscalls);
-         * memory is charged only while records wait.
+         * 128 MiB (the kernel allows twice that): at ~2.3 KiB per queued record (our estimate),
+         * ~0.25 s of a ~450k records/s SYSCALL storm, which the warm reader outpaces. With 64 MiB,
+         * cold starts and moments of CPU contention overran it in 8 of 11 storms of 3M-9M records
+         * (tools/bench-overload syscalls); memory is charged only while records wait.
          */
         int receiveBufferBytes = 128 << 20;
         int datagramBufferBytes = 64 << 10;
@@ -500,7 +500,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
 
     /** Builds a listener; every setting has a sensible default. */
     public static final class Builder {
-        /** Warm-up budget: enough rounds for C2 to compile the read path here (~0.2 s on this VM's cores). */
+        /** Warm-up budget: enough rounds for C2 to compile the read path (the time limit is what ends it here: ~0.4 s). */
         private static final long WARMUP_RECORDS = 400_000;
         private static final long WARMUP_MILLIS = 400;
         private Config c = new Config();
@@ -610,7 +610,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         }
 
         /**
-         * @param warmUp before opening the kernel socket, run the decoding path on ~0.2 s of
+         * @param warmUp before opening the kernel socket, run the decoding path on ~0.4 s of
          *     synthetic records so that a burst arriving right after start does not meet a cold JIT
          *     (default true; only for the kernel source)
          * @return this

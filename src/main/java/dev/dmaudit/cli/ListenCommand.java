@@ -81,13 +81,13 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
 
     /**
      * Why 10: under a user-message flood from two processes at the kernel's maximum rate, `listen
-     * --all --format json` lost about half the records at nice 0 and at auditd's 4 (2 of 4 runs
-     * only partly), none at 10 (BENCHMARKS.md, "Priority boost").
+     * --all --format json` lost 17-49 % at boost 0 and at auditd's 4 (10 of 10 runs), nothing at 10
+     * (9 of 9; BENCHMARKS.md, "Priority boost").
      */
     static final int DEFAULT_PRIORITY_BOOST = 10;
 
     @Option(names = "--no-warm-up",
-            description = "Skip the ~0.3 s warm-up of the decoder before the socket opens (a burst right after start may then overrun the buffer).")
+            description = "Skip the ~0.4 s warm-up of the decoder before the socket opens (a burst right after start may then overrun the buffer).")
     boolean noWarmUp;
 
     @Option(names = "--queue", paramLabel = "N", description = "Events queued for output before counted drops (default: ${DEFAULT-VALUE}).")
@@ -102,21 +102,21 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     /**
      * Tries the boost on this thread and goes back, so that a missing CAP_SYS_NICE is a warning
      * (the listener still works, at normal priority) rather than a failed start.
+     *
+     * @return null when the boost is possible (or 0), else why not
      */
-    private int usablePriorityBoost(String[] warning) {
+    private NetlinkException tryPriorityBoost() {
         if (priorityBoost == 0) {
-            return 0;
+            return null;
         }
         try {
             ThreadPriority p = ThreadPriority.system();
             int before = p.nice();
             p.setNice(before - priorityBoost);
             p.setNice(before);
-            return priorityBoost;
+            return null;
         } catch (NetlinkException e) {
-            warning[0] = "dmaudit: warning: cannot raise the listener's priority (" + e.getMessage()
-                    + "); it runs at normal priority (--priority-boost 0 silences this)";
-            return 0;
+            return e;
         }
     }
 
@@ -132,10 +132,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     public Integer call() throws Exception {
         validate();
         PrintWriter err = spec.commandLine().getErr();
-        String[] boostWarning = new String[1];
-        int boost = usablePriorityBoost(boostWarning);
+        NetlinkException boostRefused = tryPriorityBoost();
         DmAuditListener.Builder b = DmAuditListener.builder()
-                .priorityBoost(boost)
+                .priorityBoost(boostRefused == null ? priorityBoost : 0)
                 .mode(mode)
                 .filter(options.filter())
                 .typeMapping(options.typeMapping())
@@ -153,8 +152,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         } catch (NetlinkException e) {
             throw NetlinkFailures.toCli(e);
         }
-        if (boostWarning[0] != null) { // said only once the socket is ours: a missing privilege for it comes first
-            err.println(boostWarning[0]);
+        if (boostRefused != null) { // said only once the socket is ours: a missing privilege for it comes first
+            err.println("dmaudit: warning: cannot raise the listener's priority (" + boostRefused.getMessage()
+                    + "); it runs at normal priority (--priority-boost 0 silences this)");
             err.flush();
         }
         OutputStream sink;
