@@ -28,7 +28,7 @@ public final class ThreadPriority {
         if (n == -1) {
             int errno = libc.errno();
             if (errno != 0) {
-                throw NetlinkException.forErrno("getpriority", errno, libc.strerror(errno), "CAP_SYS_NICE");
+                throw NetlinkSocket.failure(libc, "getpriority", errno, "CAP_SYS_NICE");
             }
         }
         return n;
@@ -43,7 +43,7 @@ public final class ThreadPriority {
         int n = Math.max(-20, Math.min(19, nice));
         if (libc.setpriority(0, n) != 0) {
             int errno = libc.errno();
-            throw NetlinkException.forErrno("setpriority", errno, libc.strerror(errno), "CAP_SYS_NICE");
+            throw NetlinkSocket.failure(libc, "setpriority", errno, "CAP_SYS_NICE");
         }
     }
 }
