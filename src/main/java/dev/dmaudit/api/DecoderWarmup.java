@@ -6,14 +6,19 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Runs a throwaway listener with the real listener's settings over synthetic datagrams before the
- * socket opens, so the JIT has compiled the read path (framing, parsing, grouping, typing,
- * filtering) when the first burst arrives. Measured (tools/bench-overload syscalls): without it a
- * cold listener took ~270k records/s in its first second of a ~410k/s SYSCALL storm, then kept up;
- * the difference overran the receive buffer (ENOBUFS, ~200k records lost) although the warm
- * reader is faster than the kernel. Nothing here touches the kernel or the real listener's state.
+ * Runs the listener's pipeline, built with the listener's settings, over synthetic datagrams before
+ * the socket opens, so the JIT has compiled the read path (framing, parsing, grouping, typing,
+ * filtering, the queue hand-off) when the first burst arrives. Measured (tools/bench-overload
+ * syscalls): without it a cold listener took ~270k records/s in its first second of a ~410k/s
+ * SYSCALL storm, then kept up; the difference overran the receive buffer (ENOBUFS, ~200k records
+ * lost) although the warm reader is faster than the kernel. Nothing here touches the kernel, sysfs
+ * or the real listener's state.
  */
 final class DecoderWarmup {
+    /** Budget: enough rounds for C2 to compile the read path (the time limit is what ends it: ~0.4 s). */
+    static final long RECORDS = 400_000;
+    static final long MILLIS = 400;
+
     /** Records of one round: a DM_CTRL event with its companions, a bio-level DM_EVENT, a SYSCALL event, a user message. */
     private static final String[][] ROUND = {
         {"1300", "arch=c000003e syscall=16 success=yes exit=0 a0=3 a1=c138fd09 a2=55d0c8e6e0a0 a3=0 items=0"
@@ -40,28 +45,37 @@ final class DecoderWarmup {
     private DecoderWarmup() {
     }
 
-    /**
-     * @param config    the real listener's settings (copied, never changed)
-     * @param maxRecords stop after this many records
-     * @param maxMillis  or after this long
-     * @return what the throwaway listener counted
-     */
-    static Metrics run(DmAuditListener.Config config, long maxRecords, long maxMillis) {
-        DmAuditListener.Config c = config.copy();
-        c.resolveNames = false; // no sysfs reads for made-up devices
-        c.queueCapacity = 1024;
-        c.silent = true; // a drop here is no news for the user
-        c.priorityBoost = 0;
-        Source source = new Source(maxRecords, System.nanoTime() + maxMillis * 1_000_000L);
-        DmAuditListener l = DmAuditListener.builder().source(source).configure(c).build();
-        l.start(e -> { }); // the hand-off to a consumer is part of the path too
-        source.awaitEnd();
-        l.close();
-        return l.metrics();
+    static long run(ListenerSettings settings) {
+        return run(settings, RECORDS, MILLIS);
     }
 
-    /** Datagrams of {@link #ROUND} again and again with fresh serials, then closed. */
-    private static final class Source implements RecordSource {
+    /**
+     * @param settings   the real listener's settings (read, never changed)
+     * @param maxRecords stop after this many records
+     * @param maxMillis  or after this long
+     * @return the records the throwaway pipeline decoded
+     */
+    static long run(ListenerSettings settings, long maxRecords, long maxMillis) {
+        EventQueue queue = new EventQueue(1024); // drops here are no news for the user
+        var pipeline = settings.pipeline(queue, false);
+        Source source = new Source(maxRecords, System.nanoTime() + maxMillis * 1_000_000L);
+        byte[] buf = new byte[settings.datagramBufferBytes];
+        int n;
+        while ((n = source.next(buf)) > 0) {
+            long now = System.currentTimeMillis();
+            pipeline.acceptDatagram(buf, 0, n, now);
+            pipeline.tick(now);
+            if ((source.sent & 255) == 0) {
+                pipeline.endOfBurst();
+                queue.drainQuietly(); // the consumer's side of the hand-off is part of the path too
+            }
+        }
+        pipeline.flush();
+        return pipeline.records();
+    }
+
+    /** Datagrams of {@link #ROUND} again and again with fresh serials, until a budget runs out. */
+    private static final class Source {
         private static final String PREFIX = "audit(1795838689.008:";
         private static final int SERIAL_DIGITS = 10;
         /** Where every datagram's serial digits start: after the header and the common prefix. */
@@ -69,12 +83,9 @@ final class DecoderWarmup {
         private final byte[][] datagrams = new byte[ROUND.length][];
         private final long maxRecords;
         private final long deadlineNanos;
-        private long sent;
+        long sent;
         private long serial = 1;
         private int next;
-        private volatile boolean closed;
-        private final Object done = new Object();
-        private boolean ended;
 
         Source(long maxRecords, long deadlineNanos) {
             this.maxRecords = maxRecords;
@@ -89,10 +100,9 @@ final class DecoderWarmup {
             }
         }
 
-        @Override
-        public int receive(byte[] buf, int timeoutMillis) {
-            if (closed || sent >= maxRecords || (sent & 1023) == 0 && System.nanoTime() > deadlineNanos) {
-                end();
+        /** @return the next datagram's length in {@code buf}, or -1 when the budget is spent */
+        int next(byte[] buf) {
+            if (sent >= maxRecords || (sent & 1023) == 0 && System.nanoTime() > deadlineNanos) {
                 return -1;
             }
             byte[] d = datagrams[next];
@@ -108,37 +118,6 @@ final class DecoderWarmup {
             next = (next + 1) % datagrams.length;
             sent++;
             return d.length;
-        }
-
-        private void end() {
-            synchronized (done) {
-                ended = true;
-                done.notifyAll();
-            }
-        }
-
-        void awaitEnd() {
-            synchronized (done) {
-                while (!ended) {
-                    try {
-                        done.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        }
-
-        @Override
-        public SourceCounters counters() {
-            return SourceCounters.NONE;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            end();
         }
     }
 }

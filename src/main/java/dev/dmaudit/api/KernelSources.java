@@ -3,9 +3,10 @@ package dev.dmaudit.api;
 import dev.dmaudit.event.EventFilter;
 import dev.dmaudit.netlink.AuditSocket;
 import dev.dmaudit.netlink.AuditSocketOptions;
-import dev.dmaudit.netlink.TransportStats;
+import dev.dmaudit.netlink.NetlinkException;
 import dev.dmaudit.record.RecordTypes;
 import dev.dmaudit.record.TypeMapping;
+import java.util.OptionalLong;
 
 /** Opens the kernel's NETLINK_AUDIT socket as a {@link RecordSource}. */
 final class KernelSources {
@@ -13,7 +14,7 @@ final class KernelSources {
     }
 
     /**
-     * @throws dev.dmaudit.netlink.NetlinkException naming the syscall and errno when it cannot
+     * @throws DmAuditException naming the syscall and errno when it cannot
      */
     static RecordSource open(Mode mode, boolean enableAudit, int receiveBuffer, EventFilter filter, TypeMapping mapping) {
         AuditSocketOptions o = AuditSocketOptions.defaults()
@@ -21,7 +22,11 @@ final class KernelSources {
                 .withEnableAudit(enableAudit)
                 .withAcceptTypes(acceptTypes(filter, mapping));
         dev.dmaudit.netlink.Mode m = mode == Mode.DAEMON ? dev.dmaudit.netlink.Mode.DAEMON : dev.dmaudit.netlink.Mode.MULTICAST;
-        return new KernelSource(AuditSocket.open(m, o));
+        try {
+            return new KernelSource(AuditSocket.open(m, o));
+        } catch (NetlinkException e) {
+            throw Failures.of(e);
+        }
     }
 
     /**
@@ -62,14 +67,34 @@ final class KernelSources {
         }
 
         @Override
-        public SourceCounters counters() {
-            TransportStats s = socket.stats();
-            return new SourceCounters(s.enobufs(), s.nonKernelDropped(), Math.max(0, s.kernelLostDelta()), s.truncated());
+        public long enobufs() {
+            return socket.stats().enobufs();
+        }
+
+        @Override
+        public long nonKernelSenders() {
+            return socket.stats().nonKernelDropped();
+        }
+
+        @Override
+        public long truncated() {
+            return socket.stats().truncated();
+        }
+
+        /** The transport says -1 when AUDIT_GET is refused (CAP_AUDIT_READ only): unknown, not 0. */
+        @Override
+        public OptionalLong kernelLostDelta() {
+            long d = socket.stats().kernelLostDelta();
+            return d < 0 ? OptionalLong.empty() : OptionalLong.of(d);
         }
 
         @Override
         public Boolean auditEnabled() {
-            return socket.status().auditEnabled();
+            try {
+                return socket.status().auditEnabled();
+            } catch (NetlinkException e) {
+                throw Failures.of(e);
+            }
         }
 
         @Override

@@ -1,11 +1,12 @@
 package dev.dmaudit.api;
 
 import java.io.IOException;
+import java.util.OptionalLong;
 
 /**
  * Where a listener's datagrams come from: the kernel's NETLINK_AUDIT socket in production, or
  * anything else (a replay, a test double). Implementations must allow {@link #close()} from
- * another thread to end a blocked {@link #receive}.
+ * another thread to end a blocked {@link #receive}. The counters default to "no loss seen".
  */
 public interface RecordSource extends AutoCloseable {
     /**
@@ -18,8 +19,25 @@ public interface RecordSource extends AutoCloseable {
      */
     int receive(byte[] buf, int timeoutMillis) throws IOException;
 
-    /** @return the source's own loss counters */
-    SourceCounters counters();
+    /** @return ENOBUFS seen on receive (overrun notifications) */
+    default long enobufs() {
+        return 0;
+    }
+
+    /** @return messages dropped because the kernel did not send them */
+    default long nonKernelSenders() {
+        return 0;
+    }
+
+    /** @return datagrams larger than the receive buffer (MSG_TRUNC), dropped */
+    default long truncated() {
+        return 0;
+    }
+
+    /** @return growth of the kernel's lost counter since the source opened; empty when unknown */
+    default OptionalLong kernelLostDelta() {
+        return OptionalLong.empty();
+    }
 
     /** @return whether the kernel has auditing enabled now, or null when the source cannot tell */
     default Boolean auditEnabled() {
@@ -29,17 +47,4 @@ public interface RecordSource extends AutoCloseable {
     /** Closes the source, restoring whatever kernel state it changed. Idempotent. */
     @Override
     void close();
-
-    /**
-     * Loss counters of a source.
-     *
-     * @param enobufs          ENOBUFS seen on receive
-     * @param nonKernelSenders messages dropped because the kernel did not send them
-     * @param kernelLostDelta  growth of the kernel's lost counter since the source opened
-     * @param truncated        datagrams larger than the receive buffer (MSG_TRUNC)
-     */
-    record SourceCounters(long enobufs, long nonKernelSenders, long kernelLostDelta, long truncated) {
-        /** No loss. */
-        public static final SourceCounters NONE = new SourceCounters(0, 0, 0, 0);
-    }
 }

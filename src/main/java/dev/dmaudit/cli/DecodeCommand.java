@@ -1,22 +1,17 @@
 package dev.dmaudit.cli;
 
-import dev.dmaudit.event.AuditEvent;
-import dev.dmaudit.event.DmEvent;
-import dev.dmaudit.event.DmEvents;
-import dev.dmaudit.event.EventAssembler;
-import dev.dmaudit.event.EventFilter;
-import dev.dmaudit.record.AuditLogParser;
-import dev.dmaudit.record.AuditRecord;
-import dev.dmaudit.record.MalformedRecordException;
+import dev.dmaudit.api.AuditLogDecoder;
+import dev.dmaudit.api.Metrics;
+import dev.dmaudit.sink.WriterSink;
 import java.io.BufferedInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  dmaudit decode --format json --module integrity audit.log | jq .dm",
                 "  ausearch -m DM_CTRL,DM_EVENT --raw | dmaudit decode -",
                 "  dmaudit decode --dm-types 1336,1337 patch-thread.log   # pre-merge numbering",
-                "  dmaudit decode --all --format raw audit.log > copy.log && ausearch -if copy.log"})
+                "  dmaudit decode --all --format raw audit.log > copy.log && ausearch -if copy.log",
+                "", "Exit: 0 decoded; 2 usage; 3 input cannot be read; 11 output cannot be written;",
+                "12 no line of the input was an audit record."})
 public final class DecodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -50,69 +47,36 @@ public final class DecodeCommand implements Callable<Integer> {
     boolean quietErrors;
 
     @Override
-    public Integer call() throws IOException {
-        EventFilter filter = options.filter();
+    public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        EventWriter writer = EventWriter.create(options.format, System.out);
-        AuditLogParser parser = new AuditLogParser(options.typeMapping());
-        long[] delivered = {0};
-        EventAssembler assembler = new EventAssembler(options.groupTimeoutMillis, options.maxOpenEvents, ev -> {
-            DmEvent dm = DmEvents.from(ev);
-            if (filter.test(ev, dm)) {
-                try {
-                    writer.write(ev, dm);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                delivered[0]++;
-            }
-        });
-        long lineNo = 0;
-        long malformed = 0;
+        WriterSink output = WriterSink.of(options.format, Streams.of(spec).out());
+        AuditLogDecoder decoder = new AuditLogDecoder(options.pipeline(), List.of(output), options.maxLineBytes);
+        long[] skipped = {0};
+        Metrics m;
         try (InputStream in = open()) {
-            LineReader lines = new LineReader(in, options.maxLineBytes);
-            byte[] line;
-            while ((line = lines.next()) != null) {
-                lineNo++;
-                if (line.length == 0) {
-                    continue;
+            m = decoder.decode(in, (line, reason) -> {
+                skipped[0]++;
+                if (!quietErrors) {
+                    err.println("dmaudit: line " + line + ": " + Sanitize.oneLine(reason) + " (skipped)");
                 }
-                if (lines.lastWasTruncated()) {
-                    malformed++;
-                    report(err, lineNo, "line longer than " + options.maxLineBytes + " bytes", quietErrors);
-                    continue;
-                }
-                AuditRecord r;
-                try {
-                    r = parser.parse(line);
-                } catch (MalformedRecordException e) {
-                    malformed++;
-                    report(err, lineNo, e.getMessage(), quietErrors);
-                    continue;
-                }
-                // Log time drives the grouping timeout, so a file decodes the same at any speed.
-                assembler.accept(r, r.timeMillis());
-            }
-            assembler.flush();
-            writer.flush();
-        } catch (UncheckedIOException e) {
-            throw new CliFailure(ExitCodes.OUTPUT_ERROR, "cannot write output: " + e.getCause().getMessage(), e);
+            });
         } catch (IOException e) {
-            throw new CliFailure(ExitCodes.NO_INPUT, "cannot read " + describe() + ": " + e.getMessage(), e);
+            throw new CliFailure(ExitCodes.NO_INPUT, "cannot read " + describe() + ": " + IoErrors.reason(e), e);
         }
-        if (malformed > 0 || options.stats) {
-            var s = assembler.stats();
+        if (skipped[0] > 0 || options.stats) {
             err.printf("dmaudit: %d lines, %d records, %d events (%d shown), %d malformed lines skipped%n",
-                    lineNo, s.records(), s.events(), delivered[0], malformed);
+                    decoder.lines(), m.records(), m.events(), output.written(), skipped[0]);
             err.flush();
         }
-        return ExitCodes.OK;
-    }
-
-    private static void report(PrintWriter err, long lineNo, String msg, boolean quiet) {
-        if (!quiet) {
-            err.println("dmaudit: line " + lineNo + ": " + Sanitize.oneLine(msg) + " (skipped)");
+        if (decoder.sinkFailure() != null) {
+            throw Outputs.failure(decoder.sinkFailure(), null);
         }
+        if (m.records() == 0 && decoder.lines() > 0) {
+            err.println("dmaudit: no line of " + describe() + " was an audit record");
+            err.flush();
+            return ExitCodes.NO_RECORDS;
+        }
+        return ExitCodes.OK;
     }
 
     private String describe() {
@@ -121,7 +85,7 @@ public final class DecodeCommand implements Callable<Integer> {
 
     private InputStream open() {
         if ("-".equals(file)) {
-            return new BufferedInputStream(System.in, 1 << 16);
+            return new BufferedInputStream(Streams.of(spec).in(), 1 << 16);
         }
         Path p = Path.of(file);
         if (Files.isDirectory(p)) {
@@ -132,7 +96,7 @@ public final class DecodeCommand implements Callable<Integer> {
         } catch (NoSuchFileException | FileNotFoundException e) {
             throw new CliFailure(ExitCodes.NO_INPUT, "cannot read " + file + ": no such file");
         } catch (IOException e) {
-            throw new CliFailure(ExitCodes.NO_INPUT, "cannot read " + file + ": " + e.getMessage());
+            throw new CliFailure(ExitCodes.NO_INPUT, "cannot read " + file + ": " + IoErrors.reason(e));
         }
     }
 }

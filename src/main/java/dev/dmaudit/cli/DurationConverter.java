@@ -34,6 +34,24 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         }
     }
 
+    /**
+     * @param d a duration
+     * @return it as people write it ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}), never ISO {@code PT30S}
+     */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
     private static Duration nonNegative(Duration d, String value) {
         if (d.isNegative()) {
             throw new CommandLine.TypeConversionException("'" + value + "' is negative");

@@ -1,6 +1,10 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.api.ListenerBuilder;
 import dev.dmaudit.event.EventFilter;
+import dev.dmaudit.event.EventPipeline;
+import dev.dmaudit.sink.EventFormat;
+import java.time.Duration;
 import dev.dmaudit.record.RecordTypes;
 import dev.dmaudit.record.TypeMapping;
 import java.util.ArrayList;
@@ -13,12 +17,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Options shared by {@code decode} and {@code listen}: format, filters, grouping. */
-public final class EventOptions {
+final class EventOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "text, json or raw (default: ${DEFAULT-VALUE}).")
-    OutputFormat format = OutputFormat.TEXT;
+    EventFormat format = EventFormat.TEXT;
 
     @Option(names = "--all", description = "Every audit event, not only device-mapper ones.")
     boolean all;
@@ -39,9 +43,9 @@ public final class EventOptions {
             description = "Read these type numbers as DM_CTRL,DM_EVENT (1336,1337 for the pre-merge patch's logs).")
     String dmTypes;
 
-    @Option(names = "--group-timeout", paramLabel = "MILLIS",
-            description = "How long an event without EOE stays open (default: ${DEFAULT-VALUE} ms).")
-    long groupTimeoutMillis = 300;
+    @Option(names = "--group-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long an event without EOE stays open (default: 300ms).")
+    Duration groupTimeout = Duration.ofMillis(300);
 
     @Option(names = "--max-open-events", paramLabel = "N", description = "Most events grouped at once (default: ${DEFAULT-VALUE}).", hidden = true)
     int maxOpenEvents = 4096;
@@ -52,10 +56,24 @@ public final class EventOptions {
     @Option(names = "--stats", description = "Print counters on stderr at the end.")
     boolean stats;
 
+    /** @return the pipeline these options describe (its sink is the caller's) */
+    EventPipeline.Builder pipeline() {
+        return EventPipeline.builder().filter(filter()).typeMapping(typeMapping())
+                .groupTimeout(groupTimeout).maxOpenEvents(maxOpenEvents);
+    }
+
+    /**
+     * @param b a listener builder
+     * @return it, with these options' filter, type mapping and grouping
+     */
+    ListenerBuilder applyTo(ListenerBuilder b) {
+        return b.filter(filter()).typeMapping(typeMapping()).groupTimeout(groupTimeout).maxOpenEvents(maxOpenEvents);
+    }
+
     /** @return the filter these options describe */
-    public EventFilter filter() {
-        if (groupTimeoutMillis < 0 || maxOpenEvents < 1 || maxLineBytes < 64) {
-            throw new ParameterException(spec.commandLine(), "--group-timeout, --max-open-events or --max-line-bytes out of range");
+    EventFilter filter() {
+        if (groupTimeout.toMillis() > 60_000 || maxOpenEvents < 1 || maxLineBytes < 64) {
+            throw new ParameterException(spec.commandLine(), "--group-timeout (at most 60s), --max-open-events or --max-line-bytes out of range");
         }
         Set<Integer> typeNumbers = new HashSet<>();
         for (String t : types) {
@@ -79,7 +97,7 @@ public final class EventOptions {
     }
 
     /** @return the type numbering asked for with --dm-types */
-    public TypeMapping typeMapping() {
+    TypeMapping typeMapping() {
         if (dmTypes == null) {
             return TypeMapping.standard();
         }

@@ -26,6 +26,8 @@ public final class ExitCodes {
     public static final int BAD_NAME = 10;
     /** Output could not be written. */
     public static final int OUTPUT_ERROR = 11;
+    /** decode: no line of the input was an audit record (wrong file?). */
+    public static final int NO_RECORDS = 12;
 
     private ExitCodes() {
     }

@@ -1,28 +1,24 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.api.DmAuditException;
 import dev.dmaudit.api.DmAuditListener;
-import dev.dmaudit.api.Event;
+import dev.dmaudit.api.ListenerBuilder;
 import dev.dmaudit.api.Metrics;
 import dev.dmaudit.api.Mode;
-import dev.dmaudit.dm.DeviceHealth;
-import dev.dmaudit.dm.DeviceId;
 import dev.dmaudit.dm.DmEnricher;
-import dev.dmaudit.netlink.NetlinkException;
-import dev.dmaudit.netlink.ThreadPriority;
+import dev.dmaudit.event.Event;
+import dev.dmaudit.event.Sink;
+import dev.dmaudit.sink.WriterSink;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,11 +65,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--output", paramLabel = "FILE", description = "Append events to FILE (created 0600, symlinks refused, fsynced at exit) instead of stdout.")
     Path output;
 
-    @Option(names = "--stats-interval", paramLabel = "DURATION", converter = DurationConverter.class, description = "With --stats: how often to print counters (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stats-interval", paramLabel = "DURATION", converter = DurationConverter.class, description = "With --stats: how often to print counters (default: 10s).")
     Duration statsInterval = Duration.ofSeconds(10);
 
     @Option(names = "--receive-buffer", paramLabel = "BYTES", description = "Socket receive buffer (default: ${DEFAULT-VALUE}).")
-    int receiveBuffer = 128 << 20; // why 128 MiB: DmAuditListener.Config
+    int receiveBuffer = 128 << 20; // why 128 MiB: api/ListenerSettings
 
     @Option(names = "--priority-boost", paramLabel = "N",
             description = "Run the reader and output threads N nice levels above the caller, as auditd's priority_boost (default: ${DEFAULT-VALUE}; 0 for none; needs CAP_SYS_NICE, else a warning and none).")
@@ -99,92 +95,66 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--enrich-status", description = "Add the device's current target type and mismatch count (dmsetup status; rate-limited: one query per device per 2 s, bursts of 5).")
     boolean enrichStatus;
 
-    /**
-     * Tries the boost on this thread and goes back, so that a missing CAP_SYS_NICE is a warning
-     * (the listener still works, at normal priority) rather than a failed start.
-     *
-     * @return null when the boost is possible (or 0), else why not
-     */
-    private NetlinkException tryPriorityBoost() {
-        if (priorityBoost == 0) {
-            return null;
-        }
-        try {
-            ThreadPriority p = ThreadPriority.system();
-            int before = p.nice();
-            p.setNice(before - priorityBoost);
-            p.setNice(before);
-            return null;
-        } catch (NetlinkException e) {
-            return e;
-        }
-    }
-
     /** Where the listener comes from; tests replace it to feed recorded datagrams. */
-    static ListenerFactory factory = b -> b.build();
+    static ListenerFactory factory = ListenerBuilder::build;
 
     /** Seam for tests. */
     interface ListenerFactory {
-        DmAuditListener build(DmAuditListener.Builder builder);
+        DmAuditListener build(ListenerBuilder builder);
     }
 
     @Override
     public Integer call() throws Exception {
         validate();
         PrintWriter err = spec.commandLine().getErr();
-        NetlinkException boostRefused = tryPriorityBoost();
-        DmAuditListener.Builder b = DmAuditListener.builder()
-                .priorityBoost(boostRefused == null ? priorityBoost : 0)
-                .mode(mode)
-                .filter(options.filter())
-                .typeMapping(options.typeMapping())
-                .enableAudit(enableAudit)
-                .receiveBuffer(receiveBuffer)
-                .warmUp(!noWarmUp)
-                .queueCapacity(queueCapacity)
-                .groupTimeout(Duration.ofMillis(options.groupTimeoutMillis))
-                .maxOpenEvents(options.maxOpenEvents)
-                .resolveDeviceNames(!noDeviceNames)
-                .coalesce(coalesce);
-        DmAuditListener listener;
-        try {
-            listener = factory.build(b);
-        } catch (NetlinkException e) {
-            throw NetlinkFailures.toCli(e);
-        }
-        if (boostRefused != null) { // said only once the socket is ours: a missing privilege for it comes first
-            err.println("dmaudit: warning: cannot raise the listener's priority (" + boostRefused.getMessage()
-                    + "); it runs at normal priority (--priority-boost 0 silences this)");
-            err.flush();
-        }
-        OutputStream sink;
+        // The output first: a refused --output must not leave auditing switched on, and opening
+        // it never blocks (a FIFO planted at the path is refused, not waited on).
         OutputFile file = null;
+        OutputStream out = Streams.of(spec).out();
         if (output != null) {
             try {
                 file = OutputFile.open(output);
             } catch (IOException e) {
-                listener.close();
-                throw new CliFailure(ExitCodes.OUTPUT_ERROR, "cannot open --output " + output + ": " + e.getMessage(), e);
+                throw new CliFailure(ExitCodes.OUTPUT_ERROR, "cannot open --output " + output + ": " + IoErrors.reason(e), e);
             }
-            sink = new BufferedOutputStream(file, 1 << 16);
-        } else {
-            sink = new FileOutputStream(FileDescriptor.out);
+            out = new BufferedOutputStream(file, 1 << 16);
         }
-        EventWriter writer = EventWriter.create(options.format, sink);
         DmEnricher enricher = enrichStatus ? DmEnricher.withDefaults(DmTooling.dmsetup(Duration.ofSeconds(10))) : null;
+        WriterSink writer = WriterSink.of(options.format, out, enricher == null ? e -> null : e -> DeviceStatus.of(enricher, e));
         CountDownLatch done = new CountDownLatch(1);
-        AtomicLong written = new AtomicLong();
-        AtomicLong writeErrors = new AtomicLong();
-        SignalStop signals = SignalStop.install(done::countDown);
+        UntilCount limited = new UntilCount(writer, count, done);
+        DmAuditException boostRefused = ListenerBuilder.priorityBoostRefusal(priorityBoost);
+        ListenerBuilder b = options.applyTo(DmAuditListener.builder())
+                .priorityBoost(boostRefused == null ? priorityBoost : 0)
+                .mode(mode)
+                .enableAudit(enableAudit)
+                .receiveBuffer(receiveBuffer)
+                .warmUp(!noWarmUp)
+                .queueCapacity(queueCapacity)
+                .resolveDeviceNames(!noDeviceNames)
+                .coalesce(coalesce)
+                .sink(limited);
+        DmAuditListener listener;
+        try {
+            listener = factory.build(b);
+        } catch (DmAuditException e) {
+            closeQuietly(file);
+            throw ApiFailures.toCli(e);
+        }
         Thread fallback = new Thread(listener::close, "dmaudit-restore");
         Runtime.getRuntime().addShutdownHook(fallback); // restores audit state even on an abrupt exit
+        SignalStop signals = SignalStop.install(done::countDown);
+        if (boostRefused != null) { // said only once the socket is ours: a missing privilege for it comes first
+            err.println("dmaudit: warning: cannot raise the listener's priority (" + boostRefused.getMessage()
+                    + "); it runs at normal priority (--priority-boost 0 silences this)");
+        }
         ScheduledExecutorService ticker = null;
         int exit = ExitCodes.OK;
         try {
             warnIfAuditDisabled(listener, err);
             err.println("dmaudit: listening (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode)"
                     + (count != null ? ", until " + count + " events" : "")
-                    + (timeout != null ? ", for " + timeout.toMillis() + " ms" : "") + "; Ctrl-C to stop");
+                    + (timeout != null ? ", for " + DurationConverter.format(timeout) : "") + "; Ctrl-C to stop");
             err.flush();
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dmaudit-watch");
@@ -192,36 +162,12 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 return t;
             });
             if (options.stats) {
-                long every = Math.max(100, statsInterval.toMillis());
-                ticker.scheduleAtFixedRate(() -> printStats(err, listener.metrics(), written.get()), every, every, TimeUnit.MILLISECONDS);
+                long every = statsInterval.toMillis();
+                ticker.scheduleAtFixedRate(() -> printStats(err, listener.metrics(), writer.written()), every, every, TimeUnit.MILLISECONDS);
             }
             AuditStateWatch watch = new AuditStateWatch(listener, err);
             ticker.scheduleWithFixedDelay(watch::check, 5, 5, TimeUnit.SECONDS);
-            listener.start(ev -> {
-                if (done.getCount() == 0 && count != null) {
-                    return; // count reached: the rest of the flush is not wanted
-                }
-                try {
-                    DeviceHealth health = null;
-                    if (enricher != null && ev.dm() != null && ev.dm().device() != null) {
-                        health = enricher.lookup(new DeviceId(ev.dm().device().major(), ev.dm().device().minor())).orElse(null);
-                    }
-                    writer.write(ev, health);
-                    if (!listener.hasPendingEvents()) {
-                        // Once per burst, not per event (a write(2) each); at once when idle.
-                        writer.flush();
-                    }
-                } catch (IOException e) {
-                    writeErrors.incrementAndGet();
-                    done.countDown();
-                    throw new UncheckedIOException(e);
-                }
-                if (count != null && written.incrementAndGet() >= count) {
-                    done.countDown();
-                } else if (count == null) {
-                    written.incrementAndGet();
-                }
-            });
+            listener.start(ev -> { }); // the sinks do the work
             if (timeout != null) {
                 done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } else {
@@ -231,19 +177,17 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             if (ticker != null) {
                 ticker.shutdownNow();
             }
-            listener.close(); // flushes open events through the callback, restores audit state
-            try {
-                writer.flush();
-                if (file != null) {
-                    sink.flush();
+            listener.close(); // flushes open events through the sinks, restores audit state
+            if (file != null) {
+                try {
                     file.close();
+                } catch (IOException e) {
+                    exit = ExitCodes.OUTPUT_ERROR;
+                    err.println("dmaudit: cannot write " + output + ": " + IoErrors.reason(e));
                 }
-            } catch (IOException e) {
-                exit = ExitCodes.OUTPUT_ERROR;
-                err.println("dmaudit: cannot write output: " + Sanitize.oneLine(String.valueOf(e.getMessage())));
             }
             if (options.stats) {
-                printStats(err, listener.metrics(), written.get());
+                printStats(err, listener.metrics(), writer.written());
             }
             signals.uninstall();
             try {
@@ -252,19 +196,70 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 // already exiting: the hook runs, close() is idempotent
             }
         }
-        if (writeErrors.get() > 0) {
-            err.println("dmaudit: cannot write output" + (output != null ? " to " + output : ""));
-            exit = ExitCodes.OUTPUT_ERROR;
-        }
         err.flush();
+        if (listener.sinkFailure() != null) {
+            throw Outputs.failure(listener.sinkFailure(), output);
+        }
         return exit;
+    }
+
+    private static void closeQuietly(OutputFile file) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // the listener never started: nothing was written
+            }
+        }
+    }
+
+    /** Ends {@code listen} after N events (the rest of a flush is not wanted) or on an output failure. */
+    private static final class UntilCount implements Sink {
+        private final Sink out;
+        private final Long count;
+        private final CountDownLatch done;
+        private long seen;
+
+        UntilCount(Sink out, Long count, CountDownLatch done) {
+            this.out = out;
+            this.count = count;
+            this.done = done;
+        }
+
+        @Override
+        public void accept(Event e) throws IOException {
+            if (count != null && seen >= count) {
+                return;
+            }
+            seen++;
+            try {
+                out.accept(e);
+            } catch (IOException ex) {
+                done.countDown();
+                throw ex;
+            }
+            if (count != null && seen >= count) {
+                endOfBurst();
+                done.countDown();
+            }
+        }
+
+        @Override
+        public void endOfBurst() throws IOException {
+            try {
+                out.endOfBurst();
+            } catch (IOException ex) {
+                done.countDown();
+                throw ex;
+            }
+        }
     }
 
     private static void warnIfAuditDisabled(DmAuditListener listener, PrintWriter err) {
         Boolean enabled;
         try {
             enabled = listener.auditEnabled();
-        } catch (NetlinkException e) {
+        } catch (DmAuditException e) {
             err.println("dmaudit: cannot read the kernel's audit status (" + Sanitize.oneLine(e.getMessage()) + "); listening anyway");
             return;
         }
@@ -287,6 +282,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         if (priorityBoost < 0 || priorityBoost > 39) {
             throw new ParameterException(spec.commandLine(), "--priority-boost must be 0..39");
         }
+        if (statsInterval.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--stats-interval needs a positive duration");
+        }
         if (coalesce != null && coalesce.isZero()) {
             throw new ParameterException(spec.commandLine(), "--coalesce needs a positive window");
         }
@@ -294,11 +292,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
 
     static void printStats(PrintWriter err, Metrics m, long written) {
         err.printf("dmaudit: stats datagrams=%d records=%d events=%d written=%d dropped_queue=%d enobufs=%d "
-                        + "kernel_lost_delta=%d malformed=%d non_kernel=%d coalesced=%d timed_out=%d evicted=%d "
-                        + "callback_errors=%d replace_probes=%d%n",
-                m.datagrams(), m.records(), m.events(), written, m.droppedByQueue(), m.enobufs(), m.kernelLostDelta(),
-                m.malformed(), m.nonKernelSenders(), m.coalesced(), m.timedOutEvents(), m.evictedEvents(),
-                m.consumerErrors(), m.replaceProbes());
+                        + "kernel_lost_delta=%s malformed=%d non_kernel=%d truncated_datagrams=%d coalesced=%d "
+                        + "timed_out=%d evicted=%d truncated_events=%d sink_failures=%d replace_probes=%d%n",
+                m.datagrams(), m.records(), m.events(), written, m.droppedByQueue(), m.enobufs(), m.kernelLostDeltaText(),
+                m.malformed(), m.nonKernelSenders(), m.truncatedDatagrams(), m.coalesced(), m.timedOutEvents(),
+                m.evictedEvents(), m.truncatedEvents(), m.sinkFailures(), m.replaceProbes());
         err.flush();
     }
 }

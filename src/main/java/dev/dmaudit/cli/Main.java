@@ -18,6 +18,16 @@ import picocli.CommandLine.Command;
                 picocli.AutoComplete.GenerateCompletion.class,
         })
 public final class Main {
+    private final Streams streams;
+
+    private Main(Streams streams) {
+        this.streams = streams;
+    }
+
+    /** @return the standard streams every command uses */
+    Streams streams() {
+        return streams;
+    }
 
     /**
      * Runs the command line and exits with its code.
@@ -35,12 +45,18 @@ public final class Main {
      * @return the exit code
      */
     public static int run(String... args) {
-        return newCommandLine().execute(args);
+        return newCommandLine(Streams.system()).execute(args);
     }
 
-    /** Builds the configured picocli command line (exit codes, error handlers). */
-    static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new Main());
+    /**
+     * Builds the configured picocli command line (exit codes, error handlers).
+     *
+     * @param streams standard input and output for every command
+     * @return the command line
+     */
+    static CommandLine newCommandLine(Streams streams) {
+        CommandLine cl = new CommandLine(new Main(streams));
+        cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(streams.out(), java.nio.charset.StandardCharsets.UTF_8), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(new OneLineUsageErrors());
         cl.setExecutionExceptionHandler(new OneLineExecutionErrors());

@@ -12,7 +12,9 @@ final class OneLineExecutionErrors implements CommandLine.IExecutionExceptionHan
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parse) {
         int code = ex instanceof CliFailure f ? f.exitCode() : ExitCodes.SOFTWARE;
         String msg = ex instanceof CliFailure ? ex.getMessage() : "internal error: " + ex;
-        cmd.getErr().println("dmaudit: " + Sanitize.oneLine(msg));
+        if (msg != null && !msg.isEmpty()) { // an empty message is a quiet end (a closed pipe)
+            cmd.getErr().println("dmaudit: " + Sanitize.oneLine(msg));
+        }
         if (System.getenv("DMAUDIT_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
         }

@@ -9,22 +9,22 @@ final class ToolOptions {
             description = "Output format: text or json (one object per line). Default: ${DEFAULT-VALUE}.")
     ToolFormat format;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "Kill the tool after this many seconds. Default: 30; integrity format: 21600.")
-    Integer timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Kill the tool after this long (30s, 5m, 2h; a bare number is seconds). Default: 30s; integrity format: 6h.")
+    Duration timeoutGiven;
 
     /**
      * @param otherwise the limit when --timeout is not given
      * @return the limit for the tool run
      */
     Duration timeout(Duration otherwise) {
-        if (timeoutSeconds == null) {
+        if (timeoutGiven == null) {
             return otherwise;
         }
-        if (timeoutSeconds <= 0) {
-            throw new CliFailure(ExitCodes.USAGE, "--timeout must be a positive number of seconds");
+        if (timeoutGiven.isZero()) {
+            throw new CliFailure(ExitCodes.USAGE, "--timeout must be a positive duration");
         }
-        return Duration.ofSeconds(timeoutSeconds);
+        return timeoutGiven;
     }
 
     Duration timeout() {

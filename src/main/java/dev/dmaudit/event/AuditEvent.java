@@ -23,7 +23,9 @@ public record AuditEvent(long serial, long timeMillis, List<AuditRecord> records
         /** Evicted to keep the number of open events bounded. */
         EVICTED,
         /** Flushed at close or end of input. */
-        FLUSH
+        FLUSH,
+        /** Emitted early at the cap on records per event; later records of its serial form another event. */
+        TRUNCATED
     }
 
     /** Defensive copy. */

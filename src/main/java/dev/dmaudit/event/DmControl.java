@@ -1,5 +1,7 @@
 package dev.dmaudit.event;
 
+import dev.dmaudit.record.DeviceNumber;
+
 /**
  * AUDIT_DM_CTRL: a target was constructed ({@code ctr}) or destroyed ({@code dtr}).
  *

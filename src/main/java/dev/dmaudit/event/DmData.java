@@ -1,5 +1,7 @@
 package dev.dmaudit.event;
 
+import dev.dmaudit.record.DeviceNumber;
+
 /**
  * AUDIT_DM_EVENT: a target detected an integrity problem.
  *

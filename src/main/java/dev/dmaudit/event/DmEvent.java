@@ -1,5 +1,7 @@
 package dev.dmaudit.event;
 
+import dev.dmaudit.record.DeviceNumber;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -14,10 +16,9 @@ import java.util.List;
  * @param process    the task, from the first DM_CTRL record; null for bio-level events
  * @param syscall    the SYSCALL/PROCTITLE context; null when the event had none
  * @param deviceName the mapped device's name when resolved, else null
- * @param source     the underlying audit event
  */
 public record DmEvent(long serial, long timeMillis, List<DmRecord> records, ProcessInfo process,
-                      SyscallInfo syscall, String deviceName, AuditEvent source) {
+                      SyscallInfo syscall, String deviceName) {
     /** Defensive copy; at least one record. */
     public DmEvent {
         records = List.copyOf(records);
@@ -56,6 +57,6 @@ public record DmEvent(long serial, long timeMillis, List<DmRecord> records, Proc
      * @return this event carrying that name
      */
     public DmEvent withDeviceName(String name) {
-        return new DmEvent(serial, timeMillis, records, process, syscall, name, source);
+        return new DmEvent(serial, timeMillis, records, process, syscall, name);
     }
 }

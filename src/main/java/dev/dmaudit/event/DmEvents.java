@@ -1,6 +1,7 @@
 package dev.dmaudit.event;
 
 import dev.dmaudit.record.AuditFields;
+import dev.dmaudit.record.DeviceNumber;
 import dev.dmaudit.record.AuditRecord;
 import dev.dmaudit.record.RecordTypes;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class DmEvents {
         if (dm == null) {
             return null;
         }
-        return new DmEvent(event.serial(), event.timeMillis(), dm, process, syscall(event), null, event);
+        return new DmEvent(event.serial(), event.timeMillis(), dm, process, syscall(event), null);
     }
 
     private static ProcessInfo process(AuditFields f) {

@@ -1,5 +1,7 @@
 package dev.dmaudit.event;
 
+import dev.dmaudit.record.DeviceNumber;
+
 /** One device-mapper audit record of an event: a {@link DmControl} or a {@link DmData}. */
 public sealed interface DmRecord permits DmControl, DmData {
     /** @return the target module, e.g. {@code integrity}, {@code crypt}, {@code verity} */

@@ -12,12 +12,17 @@ import java.util.function.Consumer;
  * Groups records into events by serial. An event completes on its EOE; a record that cannot have
  * companions completes at once (no timer: a bio-level DM_EVENT from a kernel worker has a fresh
  * serial and never an EOE); otherwise after a bounded timeout. At most {@code maxOpen} events are
- * open; beyond that the oldest is emitted early and counted. Not thread-safe: one reader thread
- * drives it. Time is passed in by the caller (wall clock live, record time when reading a log).
+ * open; beyond that the oldest is emitted early and counted. An event is also emitted early, marked
+ * {@link AuditEvent.Completion#TRUNCATED}, when it reaches {@code maxRecords} records (2M records
+ * sharing one serial would otherwise hold them all). Not thread-safe: one thread drives it. Time is
+ * passed in by the caller (wall clock live, record time when reading a log).
  */
-public final class EventAssembler {
+final class EventAssembler {
+    /** Default cap on the records of one event: far above real events (a SYSCALL with its PATHs). */
+    static final int DEFAULT_MAX_RECORDS = 1024;
     private final long timeoutMillis;
     private final int maxOpen;
+    private final int maxRecords;
     private final Consumer<AuditEvent> sink;
     // Insertion order = arrival order of each event's first record, so the head expires first.
     private final LinkedHashMap<Long, Open> open = new LinkedHashMap<>();
@@ -26,6 +31,7 @@ public final class EventAssembler {
     private long timedOut;
     private long evicted;
     private long strayEoe;
+    private long truncated;
 
     private static final class Open {
         final long serial;
@@ -43,15 +49,21 @@ public final class EventAssembler {
     /**
      * @param timeoutMillis how long an event without EOE stays open
      * @param maxOpen       the most events open at once
+     * @param maxRecords    the most records one event holds before it is emitted as truncated
      * @param sink          receives completed events, on the calling thread
      */
-    public EventAssembler(long timeoutMillis, int maxOpen, Consumer<AuditEvent> sink) {
-        if (timeoutMillis < 0 || maxOpen < 1) {
-            throw new IllegalArgumentException("timeout must be >= 0 and maxOpen >= 1");
+    EventAssembler(long timeoutMillis, int maxOpen, int maxRecords, Consumer<AuditEvent> sink) {
+        if (timeoutMillis < 0 || maxOpen < 1 || maxRecords < 1) {
+            throw new IllegalArgumentException("timeout must be >= 0, maxOpen and maxRecords >= 1");
         }
         this.timeoutMillis = timeoutMillis;
         this.maxOpen = maxOpen;
+        this.maxRecords = maxRecords;
         this.sink = sink;
+    }
+
+    EventAssembler(long timeoutMillis, int maxOpen, Consumer<AuditEvent> sink) {
+        this(timeoutMillis, maxOpen, DEFAULT_MAX_RECORDS, sink);
     }
 
     /**
@@ -60,7 +72,7 @@ public final class EventAssembler {
      * @param r         the record
      * @param nowMillis the current time on the caller's clock
      */
-    public void accept(AuditRecord r, long nowMillis) {
+    void accept(AuditRecord r, long nowMillis) {
         records++;
         expire(nowMillis);
         long serial = r.serial();
@@ -91,6 +103,11 @@ public final class EventAssembler {
             open.put(serial, e);
         }
         e.records.add(r);
+        if (e.records.size() >= maxRecords) {
+            open.remove(serial);
+            truncated++;
+            emit(e, AuditEvent.Completion.TRUNCATED);
+        }
     }
 
     /**
@@ -98,7 +115,7 @@ public final class EventAssembler {
      *
      * @param nowMillis the current time on the caller's clock
      */
-    public void expire(long nowMillis) {
+    void expire(long nowMillis) {
         Iterator<Open> it = open.values().iterator();
         while (it.hasNext()) {
             Open e = it.next();
@@ -112,7 +129,7 @@ public final class EventAssembler {
     }
 
     /** Emits every open event (close, end of input). */
-    public void flush() {
+    void flush() {
         Iterator<Open> it = open.values().iterator();
         while (it.hasNext()) {
             Open e = it.next();
@@ -122,13 +139,37 @@ public final class EventAssembler {
     }
 
     /** @return the earliest deadline of an open event, or Long.MAX_VALUE when none is open */
-    public long nextDeadline() {
+    long nextDeadline() {
         return open.isEmpty() ? Long.MAX_VALUE : open.values().iterator().next().deadline;
     }
 
-    /** @return a snapshot of the counters */
-    public AssemblerStats stats() {
-        return new AssemblerStats(records, events, timedOut, evicted, strayEoe, open.size());
+    long records() {
+        return records;
+    }
+
+    long events() {
+        return events;
+    }
+
+    long timedOut() {
+        return timedOut;
+    }
+
+    long evicted() {
+        return evicted;
+    }
+
+    /** EOE records whose event was already emitted (late after a timeout) or never seen. */
+    long strayEoe() {
+        return strayEoe;
+    }
+
+    long truncated() {
+        return truncated;
+    }
+
+    int open() {
+        return open.size();
     }
 
     private void emit(Open e, AuditEvent.Completion how) {

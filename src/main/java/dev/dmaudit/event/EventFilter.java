@@ -1,6 +1,7 @@
 package dev.dmaudit.event;
 
 import dev.dmaudit.record.AuditRecord;
+import dev.dmaudit.record.DeviceNumber;
 import java.util.Set;
 
 /**
@@ -14,7 +15,8 @@ import java.util.Set;
  * @param device  a device as {@code MAJ:MIN} or name, or null
  * @param types   record type numbers to keep
  */
-public record EventFilter(boolean all, Set<String> modules, Set<String> ops, String device, Set<Integer> types) {
+public record EventFilter(boolean all, Set<String> modules, Set<String> ops, String device, Set<Integer> types)
+        implements EventStage {
     /** Defensive copies. */
     public EventFilter {
         modules = Set.copyOf(modules);
@@ -25,6 +27,11 @@ public record EventFilter(boolean all, Set<String> modules, Set<String> ops, Str
     /** @return the default filter: DM events only */
     public static EventFilter dmOnly() {
         return new EventFilter(false, Set.of(), Set.of(), null, Set.of());
+    }
+
+    /** @return a filter passing every event, DM or not */
+    public static EventFilter allEvents() {
+        return new EventFilter(true, Set.of(), Set.of(), null, Set.of());
     }
 
     /**
@@ -57,6 +64,14 @@ public record EventFilter(boolean all, Set<String> modules, Set<String> ops, Str
             return false;
         }
         return true;
+    }
+
+    /** The filtering stage: passes on the events this filter keeps. */
+    @Override
+    public void accept(Event event, java.util.function.Consumer<Event> next) {
+        if (test(event.audit(), event.dm())) {
+            next.accept(event);
+        }
     }
 
     /** Without boxing the record's type (an Integer allocated per record above 127) for a short list. */

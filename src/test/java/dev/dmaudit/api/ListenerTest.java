@@ -9,6 +9,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.dmaudit.event.AuditEvent;
+import dev.dmaudit.event.Event;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,6 @@ class ListenerTest {
             System.arraycopy(next, 0, buf, 0, next.length);
             return next.length;
         });
-        when(s.counters()).thenReturn(RecordSource.SourceCounters.NONE);
         org.mockito.Mockito.doAnswer(inv -> {
             closed.countDown();
             return null;
@@ -103,7 +103,6 @@ class ListenerTest {
             closed.await(); // a receive that only close() ends, like a socket without timeout
             return -1;
         });
-        when(s.counters()).thenReturn(RecordSource.SourceCounters.NONE);
         org.mockito.Mockito.doAnswer(inv -> {
             closed.countDown();
             return null;
@@ -174,25 +173,50 @@ class ListenerTest {
         assertThat(l.metrics().consumerErrors()).isEqualTo(1);
     }
 
+    /** A sink writes once per burst: it hears endOfBurst when the queue is drained, after the events. */
     @Test
-    void pendingEventsTellAConsumerWhenToFlush() throws Exception {
-        List<byte[]> in = List.of(checksum(1, 1), checksum(2, 2));
+    void sinksGetEveryEventThenTheEndOfTheBurst() throws Exception {
+        List<byte[]> in = List.of(checksum(1, 1), checksum(2, 2), checksum(3, 3));
         CountDownLatch drained = new CountDownLatch(1);
-        DmAuditListener l = DmAuditListener.builder().source(mockedSource(in, drained)).resolveDeviceNames(false).build().open();
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        dev.dmaudit.event.Sink sink = new dev.dmaudit.event.Sink() {
+            @Override
+            public void accept(Event e) {
+                calls.add("event " + e.audit().serial());
+            }
+
+            @Override
+            public void endOfBurst() {
+                calls.add("burst");
+            }
+
+            @Override
+            public void close() {
+                calls.add("close");
+            }
+        };
+        List<Event> got = Collections.synchronizedList(new ArrayList<>());
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(in, drained)).resolveDeviceNames(false)
+                .sink(sink).build().start(got::add);
         assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
-        // The reader hands its batch over once the source has nothing more right now.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!l.hasPendingEvents() && System.nanoTime() < deadline) {
+        while (got.size() < 3 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(l.hasPendingEvents()).isTrue();
-        assertThat(l.take()).isNotNull();
-        assertThat(l.hasPendingEvents()).isTrue();
-        assertThat(l.take()).isNotNull();
-        assertThat(l.hasPendingEvents()).isFalse();
-        l.close(); // END is queued now: still no pending event
-        assertThat(l.hasPendingEvents()).isFalse();
-        assertThat(l.take()).isNull();
+        l.close();
+        assertThat(calls).filteredOn(c -> c.startsWith("event")).containsExactly("event 1", "event 2", "event 3");
+        assertThat(calls.get(calls.indexOf("event 3") + 1)).isEqualTo("burst");
+        assertThat(calls.get(calls.size() - 1)).isEqualTo("close");
+        assertThat(got).hasSize(3); // the callback comes after the sinks
+        assertThat(l.metrics().delivered()).isEqualTo(3);
+    }
+
+    @Test
+    void pullDeliveryRefusesSinks() throws Exception {
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(List.of(), new CountDownLatch(1)))
+                .sink(e -> { }).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(l::open).isInstanceOf(IllegalStateException.class);
+        l.close();
     }
 
     @Test
@@ -213,15 +237,15 @@ class ListenerTest {
         Files.createDirectories(dev.resolve("slaves/loop0"));
         Files.writeString(dev.resolve("dm/name"), "integritytest\n");
         Files.writeString(dev.resolve("dm/uuid"), "CRYPT-INTEGRITY-integritytest\n");
-        DeviceNameResolver names = new DeviceNameResolver(sys);
-        var info = names.lookup(new dev.dmaudit.event.DeviceNumber(254, 0));
+        var names = new dev.dmaudit.event.DeviceNameResolver(sys);
+        var info = names.lookup(new dev.dmaudit.record.DeviceNumber(254, 0));
         assertThat(info.name()).isEqualTo("integritytest");
         assertThat(info.uuid()).isEqualTo("CRYPT-INTEGRITY-integritytest");
         assertThat(info.slaves()).containsExactly("loop0");
         // The device goes away (dtr); a late event still gets its name.
         Files.delete(dev.resolve("dm/name"));
-        assertThat(names.name(new dev.dmaudit.event.DeviceNumber(254, 0))).isEqualTo("integritytest");
-        assertThat(names.name(new dev.dmaudit.event.DeviceNumber(254, 7))).isNull();
+        assertThat(names.name(new dev.dmaudit.record.DeviceNumber(254, 0))).isEqualTo("integritytest");
+        assertThat(names.name(new dev.dmaudit.record.DeviceNumber(254, 7))).isNull();
 
         Files.writeString(dev.resolve("dm/name"), "integritytest\n");
         CountDownLatch drained = new CountDownLatch(1);

@@ -2,7 +2,8 @@ package dev.dmaudit.bench;
 
 import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.DmEvents;
-import dev.dmaudit.event.EventAssembler;
+import dev.dmaudit.event.EventPipeline;
+import dev.dmaudit.event.EventFilter;
 import dev.dmaudit.record.AuditLogParser;
 import dev.dmaudit.record.AuditRecord;
 import dev.dmaudit.record.AuditRecordParser;
@@ -100,14 +101,11 @@ public class DecodeBenchmark {
         });
     }
 
-    /** Every record of the capture through framing, parsing, grouping and DM typing. */
+    /** Every record of the capture through the pipeline: framing, parsing, grouping, DM typing, filtering. */
     @Benchmark
     public void capturePipeline(PipelineState s, Blackhole bh) {
         byte[] d = next(captureDatagrams);
-        NetlinkFrames.forEach(d, 0, d.length, m -> {
-            AuditRecord r = recordParser.parse(m);
-            s.assembler.accept(r, r.timeMillis());
-        });
+        s.assembler.acceptDatagram(d, 0, d.length, System.currentTimeMillis());
         bh.consume(s.last);
     }
 
@@ -120,15 +118,15 @@ public class DecodeBenchmark {
         }
     }
 
-    /** Holds the assembler for the pipeline benchmark. */
+    /** Holds the pipeline for the pipeline benchmark. */
     @State(Scope.Thread)
     public static class PipelineState {
         DmEvent last;
-        EventAssembler assembler;
+        EventPipeline assembler;
 
         @Setup(Level.Trial)
         public void setUp() {
-            assembler = new EventAssembler(300, 4096, ev -> last = DmEvents.from(ev));
+            assembler = EventPipeline.builder().filter(EventFilter.allEvents()).sink(ev -> last = ev.dm()).build();
         }
     }
 }

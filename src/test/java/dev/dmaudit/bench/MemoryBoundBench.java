@@ -99,18 +99,13 @@ public final class MemoryBoundBench {
             }
 
             @Override
-            public SourceCounters counters() {
-                return SourceCounters.NONE;
-            }
-
-            @Override
             public void close() {
                 closed = true;
             }
         };
         AtomicLong got = new AtomicLong();
         // The default group timeout (300 ms) stays: the storm outruns it, so eviction is what bounds it.
-        DmAuditListener l = DmAuditListener.builder().source(storm).allEvents(true).maxOpenEvents(maxOpen)
+        DmAuditListener l = DmAuditListener.builder().source(storm).filter(dev.dmaudit.event.EventFilter.allEvents()).maxOpenEvents(maxOpen)
                 .resolveDeviceNames(false).groupTimeout(Duration.ofMillis(300)).build();
         self[0] = l;
         long t0 = System.nanoTime();

@@ -57,9 +57,8 @@ public final class SlowConsumerBench {
         }
 
         @Override
-        public SourceCounters counters() {
-            TransportStats s = socket.stats();
-            return new SourceCounters(s.enobufs(), s.nonKernelDropped(), Math.max(0, s.kernelLostDelta()), s.truncated());
+        public long enobufs() {
+            return socket.stats().enobufs();
         }
 
         @Override
@@ -76,7 +75,7 @@ public final class SlowConsumerBench {
                 AuditSocketOptions.defaults().withReceiveBuffer(64 << 20)));
         AtomicLong called = new AtomicLong();
         AtomicLong benchDelivered = new AtomicLong();
-        DmAuditListener l = DmAuditListener.builder().source(src).allEvents(true).queueCapacity(queue)
+        DmAuditListener l = DmAuditListener.builder().source(src).filter(dev.dmaudit.event.EventFilter.allEvents()).queueCapacity(queue)
                 .resolveDeviceNames(false).groupTimeout(Duration.ofMillis(300)).build();
         long t0 = System.nanoTime();
         if (sleepMicros < 0) {

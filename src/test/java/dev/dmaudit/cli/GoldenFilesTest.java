@@ -32,16 +32,9 @@ class GoldenFilesTest {
         String[] args = Stream.concat(Stream.of("decode", "--all", "--format", "json", "--quiet-errors"), Stream.of(extra))
                 .toArray(String[]::new);
         args = Stream.concat(Stream.of(args), Stream.of(log.toString())).toArray(String[]::new);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream saved = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int rc = Main.run(args);
-            assertThat(rc).isZero();
-        } finally {
-            System.setOut(saved);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        CliRun r = CliRun.run(args);
+        assertThat(r.exitCode()).isZero();
+        return r.out();
     }
 
     @ParameterizedTest

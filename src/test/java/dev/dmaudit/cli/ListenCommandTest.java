@@ -55,11 +55,6 @@ class ListenCommandTest {
         }
 
         @Override
-        public SourceCounters counters() {
-            return SourceCounters.NONE;
-        }
-
-        @Override
         public synchronized void close() {
             closed = true;
             notifyAll();

@@ -10,7 +10,11 @@ import dev.dmaudit.event.AuditEvent;
 import dev.dmaudit.event.DmControl;
 import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.DmEvents;
-import dev.dmaudit.event.EventAssembler;
+import dev.dmaudit.event.CollectingSink;
+import dev.dmaudit.event.Event;
+import dev.dmaudit.event.EventPipeline;
+import dev.dmaudit.sink.EventFormat;
+import dev.dmaudit.sink.EventWriter;
 import dev.dmaudit.record.AuditFields;
 import dev.dmaudit.record.AuditLogParser;
 import dev.dmaudit.record.AuditRecord;
@@ -105,8 +109,8 @@ class OutputPropertyTest {
     void unknownTypeNamesFromALogAreMadeVisible() throws IOException {
         AuditRecord r = new AuditLogParser().parse("type=\u001b]0;owned\u0007\u001b[2J msg=audit(1.000:1): a=b");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EventWriter w = EventWriter.create(OutputFormat.TEXT, out);
-        w.write(new AuditEvent(1, 1000, List.of(r), AuditEvent.Completion.STANDALONE), null);
+        EventWriter w = EventWriter.create(EventFormat.TEXT, out);
+        w.write(Event.of(new AuditEvent(1, 1000, List.of(r), AuditEvent.Completion.STANDALONE), null), null);
         w.flush();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("1970-01-01T00:00:01Z serial=1 | \\x1b]0;owned\\x07\\x1b[2J a=b\n");
@@ -161,8 +165,8 @@ class OutputPropertyTest {
     }
 
     private static List<AuditEvent> events(Case c) {
-        List<AuditEvent> events = new ArrayList<>();
-        EventAssembler assembler = new EventAssembler(2_000, 16, events::add);
+        CollectingSink collected = new CollectingSink();
+        EventPipeline assembler = collected.allInto(16, 2_000);
         ByteArrayOutputStream syscall = new ByteArrayOutputStream();
         syscall.writeBytes(" arch=c000003e syscall=16 success=no exit=-22 ppid=125 pid=184 uid=0"
                 .getBytes(StandardCharsets.US_ASCII));
@@ -198,7 +202,7 @@ class OutputPropertyTest {
             // a type name such as "EOE" or "UNKNOWN[…]" may make the line read differently: fine
         }
         assembler.flush();
-        return events;
+        return collected.audit();
     }
 
     private static byte[] strip(byte[] b, char a, char c) {
@@ -217,8 +221,8 @@ class OutputPropertyTest {
     private static final class Output {
         final ByteArrayOutputStream jsonBytes = new ByteArrayOutputStream();
         final ByteArrayOutputStream textBytes = new ByteArrayOutputStream();
-        final EventWriter json = EventWriter.create(OutputFormat.JSON, jsonBytes);
-        final EventWriter text = EventWriter.create(OutputFormat.TEXT, textBytes);
+        final EventWriter json = EventWriter.create(EventFormat.JSON, jsonBytes);
+        final EventWriter text = EventWriter.create(EventFormat.TEXT, textBytes);
     }
 
     private static void check(Case c, Output out) {
@@ -244,7 +248,7 @@ class OutputPropertyTest {
         out.reset();
         try {
             for (int i = 0; i < events.size(); i++) {
-                w.write(events.get(i), dms.get(i));
+                w.write(Event.of(events.get(i), dms.get(i)), null);
             }
             w.flush();
         } catch (IOException e) {

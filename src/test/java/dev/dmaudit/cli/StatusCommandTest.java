@@ -89,7 +89,7 @@ class StatusCommandTest {
     }
 
     private static String[] run(String... args) {
-        CommandLine cl = Main.newCommandLine();
+        CommandLine cl = Main.newCommandLine(Streams.system());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -22,16 +22,16 @@ class EventAssemblerBoundTest {
         for (int i = 0; i < n; i++) {
             // The clock stands still: no timeout can help, only the bound.
             a.accept(parser.parse("type=" + type + " msg=audit(1795838694.300:" + (1_000_000L + i) + "): " + fields), 0);
-            assertThat(a.stats().open()).isLessThanOrEqualTo(maxOpen);
+            assertThat(a.open()).isLessThanOrEqualTo(maxOpen);
         }
-        AssemblerStats s = a.stats();
+        EventAssembler s = a;
         assertThat(s.open()).isEqualTo(maxOpen);
         assertThat(s.evicted()).isEqualTo(n - maxOpen).isEqualTo(evictedSeen.get());
         assertThat(s.timedOut()).isZero();
         assertThat(emitted.get()).isEqualTo(n - maxOpen);
         a.flush();
-        assertThat(a.stats().open()).isZero();
-        assertThat(a.stats().events()).isEqualTo(n).isEqualTo(emitted.get());
+        assertThat(a.open()).isZero();
+        assertThat(a.events()).isEqualTo(n).isEqualTo(emitted.get());
     }
 
     @Test

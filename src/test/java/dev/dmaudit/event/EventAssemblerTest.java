@@ -26,7 +26,7 @@ class EventAssemblerTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).records()).extracting(AuditRecord::typeName).containsExactly("DM_CTRL", "SYSCALL");
         assertThat(out.get(0).completion()).isEqualTo(AuditEvent.Completion.EOE);
-        assertThat(a.stats().open()).isZero();
+        assertThat(a.open()).isZero();
     }
 
     @Test
@@ -64,11 +64,11 @@ class EventAssemblerTest {
         a.expire(1300);
         assertThat(out).hasSize(1);
         assertThat(out.get(0).completion()).isEqualTo(AuditEvent.Completion.TIMEOUT);
-        assertThat(a.stats().timedOut()).isEqualTo(1);
+        assertThat(a.timedOut()).isEqualTo(1);
         // Its late EOE is counted, not turned into an empty event.
         a.accept(rec("type=EOE msg=audit(10.000:8): "), 1400);
         assertThat(out).hasSize(1);
-        assertThat(a.stats().strayEoe()).isEqualTo(1);
+        assertThat(a.strayEoe()).isEqualTo(1);
     }
 
     @Test
@@ -77,8 +77,8 @@ class EventAssemblerTest {
         for (int s = 1; s <= 10; s++) {
             a.accept(rec("type=SYSCALL msg=audit(10.000:" + s + "): syscall=16"), 0);
         }
-        assertThat(a.stats().open()).isEqualTo(3);
-        assertThat(a.stats().evicted()).isEqualTo(7);
+        assertThat(a.open()).isEqualTo(3);
+        assertThat(a.evicted()).isEqualTo(7);
         assertThat(out).extracting(AuditEvent::serial).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
         a.flush();
         assertThat(out).hasSize(10);

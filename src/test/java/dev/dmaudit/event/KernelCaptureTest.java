@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmaudit.record.AuditRecord;
 import dev.dmaudit.record.AuditRecordParser;
+import dev.dmaudit.record.DeviceNumber;
 import dev.dmaudit.record.Captures;
 import dev.dmaudit.record.NetlinkFrames;
 import dev.dmaudit.record.RecordTypes;
@@ -18,18 +19,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KernelCaptureTest {
 
-    record Decoded(List<AuditRecord> records, List<DmEvent> events) {
+    record Decoded(List<AuditRecord> records, List<Event> delivered) {
+        List<DmEvent> events() {
+            return delivered.stream().map(Event::dm).toList();
+        }
+
+        AuditEvent.Completion completion(DmEvent dm) {
+            return delivered.stream().filter(e -> e.dm() == dm).findFirst().orElseThrow().audit().completion();
+        }
     }
 
+    /** Each listener's datagrams through the pipeline as received (DM events only, the default). */
     static Decoded decode(String mode) {
         List<AuditRecord> records = new ArrayList<>();
-        List<DmEvent> events = new ArrayList<>();
-        EventAssembler assembler = new EventAssembler(300, 1024, ev -> {
-            DmEvent dm = DmEvents.from(ev);
-            if (dm != null) {
-                events.add(dm);
-            }
-        });
+        CollectingSink events = new CollectingSink();
+        EventPipeline pipeline = EventPipeline.builder().maxOpenEvents(1024).sink(events).build();
         AuditRecordParser parser = new AuditRecordParser();
         String listener = mode.equals("multicast") ? "mcast" : "auditd";
         for (Captures.Datagram d : Captures.load(mode)) {
@@ -39,14 +43,13 @@ class KernelCaptureTest {
             NetlinkFrames.forEach(d.bytes(), 0, d.bytes().length, m -> {
                 // AUDIT_REPLACE carries a binary pid (the kernel probing its daemon), not text.
                 if (NetlinkFrames.isAuditRecord(m.type()) && m.type() != RecordTypes.REPLACE) {
-                    AuditRecord r = parser.parse(m);
-                    records.add(r);
-                    assembler.accept(r, r.timeMillis());
+                    records.add(parser.parse(m));
                 }
             });
+            pipeline.acceptDatagram(d.bytes(), 0, d.bytes().length, 0); // one instant: no timeouts
         }
-        assembler.flush();
-        return new Decoded(records, events);
+        pipeline.flush();
+        return new Decoded(records, events.events);
     }
 
     @ParameterizedTest
@@ -60,7 +63,8 @@ class KernelCaptureTest {
     @ParameterizedTest
     @ValueSource(strings = {"multicast", "auditd"})
     void dataEventsNameDeviceSectorAndOpAndStandAlone(String mode) {
-        List<DmEvent> data = decode(mode).events().stream().filter(DmEvent::isData).toList();
+        Decoded decoded = decode(mode);
+        List<DmEvent> data = decoded.events().stream().filter(DmEvent::isData).toList();
         assertThat(data).hasSize(2);
         for (DmEvent e : data) {
             DmData r = (DmData) e.first();
@@ -70,17 +74,18 @@ class KernelCaptureTest {
             assertThat(r.knownOp()).isEqualTo(DmOp.INTEGRITY_CHECKSUM);
             assertThat(r.success()).isFalse();
             assertThat(e.process()).isNull();
-            assertThat(e.source().completion()).isEqualTo(AuditEvent.Completion.STANDALONE);
+            assertThat(decoded.completion(e)).isEqualTo(AuditEvent.Completion.STANDALONE);
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"multicast", "auditd"})
     void everyControlEventCarriesItsSyscall(String mode) {
-        List<DmEvent> control = decode(mode).events().stream().filter(e -> !e.isData()).toList();
+        Decoded decoded = decode(mode);
+        List<DmEvent> control = decoded.events().stream().filter(e -> !e.isData()).toList();
         assertThat(control).hasSize(9); // 8 ctr/dtr + the failed create holding two records
         for (DmEvent e : control) {
-            assertThat(e.source().completion()).isEqualTo(AuditEvent.Completion.EOE);
+            assertThat(decoded.completion(e)).isEqualTo(AuditEvent.Completion.EOE);
             assertThat(e.syscall()).isNotNull();
             assertThat(e.syscall().syscall()).isEqualTo(16);
             assertThat(e.syscall().proctitle()).startsWith(e.process().comm());

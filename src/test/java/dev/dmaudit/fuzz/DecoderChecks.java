@@ -1,12 +1,13 @@
 package dev.dmaudit.fuzz;
 
-import dev.dmaudit.cli.EventWriter;
-import dev.dmaudit.cli.OutputFormat;
 import dev.dmaudit.event.AuditEvent;
+import dev.dmaudit.event.CollectingSink;
 import dev.dmaudit.event.DmEvent;
-import dev.dmaudit.event.DmEvents;
 import dev.dmaudit.event.DmRecord;
-import dev.dmaudit.event.EventAssembler;
+import dev.dmaudit.event.Event;
+import dev.dmaudit.event.EventPipeline;
+import dev.dmaudit.sink.EventFormat;
+import dev.dmaudit.sink.EventWriter;
 import dev.dmaudit.record.AuditFields;
 import dev.dmaudit.record.AuditRecord;
 import java.io.IOException;
@@ -27,8 +28,8 @@ final class DecoderChecks {
     private static final int MAX_OPEN = 16;
 
     private final int inputLength;
-    private final List<AuditEvent> events = new ArrayList<>();
-    private final EventAssembler assembler = new EventAssembler(TIMEOUT_MILLIS, MAX_OPEN, events::add);
+    private final CollectingSink events = new CollectingSink();
+    private final EventPipeline pipeline = events.allInto(MAX_OPEN, TIMEOUT_MILLIS);
     private int records;
 
     /** @param inputLength the fuzzer input's size, the yardstick for every bound */
@@ -53,26 +54,27 @@ final class DecoderChecks {
         String line = r.toLogLine();
         // The log line adds the type name, event id and node to the body: bounded by the input.
         check(line.length() <= 2 * inputLength + 96, "log line larger than the input");
-        assembler.accept(r, r.timeMillis());
+        pipeline.accept(r, r.timeMillis());
     }
 
     /** Emits the open events, types each one and writes it in every format. */
     void finish() {
-        assembler.flush();
-        check(assembler.stats().open() == 0, "events left open after flush");
+        pipeline.flush();
+        check(pipeline.openEvents() == 0, "events left open after flush");
         int grouped = 0;
-        for (AuditEvent e : events) {
+        for (AuditEvent e : events.audit()) {
             grouped += e.records().size();
         }
         check(grouped <= records, "events hold more records than were decoded");
         EventWriter[] writers = {
-            EventWriter.create(OutputFormat.JSON, NULL_OUT),
-            EventWriter.create(OutputFormat.TEXT, NULL_OUT),
-            EventWriter.create(OutputFormat.RAW, NULL_OUT),
+            EventWriter.create(EventFormat.JSON, NULL_OUT),
+            EventWriter.create(EventFormat.TEXT, NULL_OUT),
+            EventWriter.create(EventFormat.RAW, NULL_OUT),
         };
         try {
-            for (AuditEvent e : events) {
-                DmEvent dm = DmEvents.from(e);
+            for (Event ev : events.events) {
+                AuditEvent e = ev.audit();
+                DmEvent dm = ev.dm();
                 if (dm != null) {
                     check(dm.records().size() <= e.records().size(), "more DM records than records");
                     for (DmRecord d : dm.records()) {
@@ -84,7 +86,7 @@ final class DecoderChecks {
                     dm.isData();
                 }
                 for (EventWriter w : writers) {
-                    w.write(e, dm);
+                    w.write(ev, null);
                 }
             }
             for (EventWriter w : writers) {

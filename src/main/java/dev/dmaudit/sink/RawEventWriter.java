@@ -1,7 +1,7 @@
-package dev.dmaudit.cli;
+package dev.dmaudit.sink;
 
 import dev.dmaudit.event.AuditEvent;
-import dev.dmaudit.api.Event;
+import dev.dmaudit.event.Event;
 import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.record.AuditRecord;
 import dev.dmaudit.record.RecordTypes;

@@ -1,7 +1,7 @@
-package dev.dmaudit.api;
+package dev.dmaudit.event;
 
 import dev.dmaudit.event.AuditEvent;
-import dev.dmaudit.event.DeviceNumber;
+import dev.dmaudit.record.DeviceNumber;
 import dev.dmaudit.event.DmData;
 import dev.dmaudit.event.DmEvent;
 import java.util.Iterator;
@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Folds repeated bio-level DM_EVENTs for the same (device, op, sector) inside a window. The first
- * occurrence passes at once; repeats inside the window are counted and, when the window closes,
- * delivered as one summary event carrying their count and first/last times. Not thread-safe.
+ * The coalescing stage: folds repeated bio-level DM_EVENTs for the same (device, op, sector) inside
+ * a window. The first occurrence passes at once; repeats inside the window are counted and, when
+ * the window closes, passed on as one summary event carrying their count and first/last times.
+ * Not thread-safe.
  */
-final class Coalescer {
+final class Coalescer implements EventStage {
     private record Key(DeviceNumber dev, String module, String op, long sector) {
     }
 
@@ -33,21 +34,30 @@ final class Coalescer {
 
     private final long windowMillis;
     private final int maxRuns;
-    private final Consumer<Event> out;
+    private final java.util.function.LongSupplier clock;
     private final LinkedHashMap<Key, Run> runs = new LinkedHashMap<>();
     private long coalesced;
 
-    Coalescer(long windowMillis, int maxRuns, Consumer<Event> out) {
+    /**
+     * @param windowMillis how long repeats are folded after the first occurrence
+     * @param maxRuns      the most runs held at once (the oldest closes early beyond that)
+     * @param clock        the pipeline's clock, for the window of an arriving event
+     */
+    Coalescer(long windowMillis, int maxRuns, java.util.function.LongSupplier clock) {
         this.windowMillis = windowMillis;
         this.maxRuns = maxRuns;
-        this.out = out;
+        this.clock = clock;
     }
 
-    void accept(AuditEvent audit, DmEvent dm, long nowMillis) {
-        expire(nowMillis);
+    @Override
+    public void accept(Event event, Consumer<Event> out) {
+        long nowMillis = clock.getAsLong();
+        tick(nowMillis, out);
+        AuditEvent audit = event.audit();
+        DmEvent dm = event.dm();
         Key key = keyOf(dm);
         if (key == null) {
-            out.accept(Event.of(audit, dm));
+            out.accept(event);
             return;
         }
         Run run = runs.get(key);
@@ -56,10 +66,10 @@ final class Coalescer {
                 Iterator<Map.Entry<Key, Run>> it = runs.entrySet().iterator();
                 Run oldest = it.next().getValue();
                 it.remove();
-                close(oldest);
+                close(oldest, out);
             }
             runs.put(key, new Run(nowMillis + windowMillis));
-            out.accept(Event.of(audit, dm));
+            out.accept(event);
             return;
         }
         if (run.repeats == 0) {
@@ -72,7 +82,8 @@ final class Coalescer {
         coalesced++;
     }
 
-    void expire(long nowMillis) {
+    @Override
+    public void tick(long nowMillis, Consumer<Event> out) {
         Iterator<Run> it = runs.values().iterator();
         while (it.hasNext()) {
             Run r = it.next();
@@ -80,16 +91,17 @@ final class Coalescer {
                 break;
             }
             it.remove();
-            close(r);
+            close(r, out);
         }
     }
 
-    void flush() {
+    @Override
+    public void flush(Consumer<Event> out) {
         Iterator<Run> it = runs.values().iterator();
         while (it.hasNext()) {
             Run r = it.next();
             it.remove();
-            close(r);
+            close(r, out);
         }
     }
 
@@ -97,7 +109,7 @@ final class Coalescer {
         return coalesced;
     }
 
-    private void close(Run r) {
+    private static void close(Run r, Consumer<Event> out) {
         if (r.repeats > 0) {
             out.accept(new Event(r.lastAudit, r.lastDm, r.repeats, r.firstRepeat, r.lastRepeat, true));
         }

@@ -1,6 +1,6 @@
-package dev.dmaudit.api;
+package dev.dmaudit.event;
 
-import dev.dmaudit.event.DeviceNumber;
+import dev.dmaudit.record.DeviceNumber;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

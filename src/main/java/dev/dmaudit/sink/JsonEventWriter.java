@@ -1,9 +1,9 @@
-package dev.dmaudit.cli;
+package dev.dmaudit.sink;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import dev.dmaudit.api.Event;
+import dev.dmaudit.event.Event;
 import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.AuditEvent;
 import dev.dmaudit.event.DmControl;

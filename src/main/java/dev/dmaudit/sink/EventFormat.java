@@ -1,7 +1,7 @@
-package dev.dmaudit.cli;
+package dev.dmaudit.sink;
 
-/** The output formats of {@code decode} and {@code listen}. */
-public enum OutputFormat {
+/** The event output formats of {@code decode} and {@code listen}. */
+public enum EventFormat {
     /** One human line per event, untrusted text made visible. */
     TEXT,
     /** One JSON object per line (schema in README). */

@@ -1,14 +1,15 @@
-package dev.dmaudit.cli;
+package dev.dmaudit.sink;
 
 import dev.dmaudit.event.AuditEvent;
 import dev.dmaudit.event.DmControl;
 import dev.dmaudit.event.DmData;
-import dev.dmaudit.api.Event;
+import dev.dmaudit.event.Event;
 import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.DmRecord;
 import dev.dmaudit.event.ProcessInfo;
 import dev.dmaudit.record.AuditRecord;
+import dev.dmaudit.cli.Sanitize;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;

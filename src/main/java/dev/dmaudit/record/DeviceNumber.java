@@ -1,6 +1,5 @@
-package dev.dmaudit.event;
+package dev.dmaudit.record;
 
-import dev.dmaudit.record.Numbers;
 
 /**
  * A block device number as the kernel logs it ({@code dev=254:0}).

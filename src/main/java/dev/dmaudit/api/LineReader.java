@@ -1,4 +1,4 @@
-package dev.dmaudit.cli;
+package dev.dmaudit.api;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,202 @@
+package dev.dmaudit.api;
+
+import dev.dmaudit.event.EventFilter;
+import dev.dmaudit.event.EventStage;
+import dev.dmaudit.event.Sink;
+import dev.dmaudit.record.TypeMapping;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/** Builds a {@link DmAuditListener}; every setting has a sensible default. */
+public final class ListenerBuilder {
+    private final ListenerSettings c = new ListenerSettings();
+    private RecordSource source;
+
+    ListenerBuilder() {
+    }
+
+    /** @param mode multicast (default) or daemon @return this */
+    public ListenerBuilder mode(Mode mode) {
+        c.mode = Objects.requireNonNull(mode);
+        return this;
+    }
+
+    /**
+     * @param filter which events to deliver (default: DM events only; {@code EventFilter.all()} for
+     *     every audit event)
+     * @return this
+     */
+    public ListenerBuilder filter(EventFilter filter) {
+        c.filter = Objects.requireNonNull(filter);
+        return this;
+    }
+
+    /** @param enable turn kernel auditing on if off, and back off at close @return this */
+    public ListenerBuilder enableAudit(boolean enable) {
+        c.enableAudit = enable;
+        return this;
+    }
+
+    /** @param bytes socket receive buffer (default 128 MiB; the kernel charges it only while records wait) @return this */
+    public ListenerBuilder receiveBuffer(int bytes) {
+        if (bytes < 4096) {
+            throw new IllegalArgumentException("receive buffer below 4096 bytes");
+        }
+        c.receiveBufferBytes = bytes;
+        return this;
+    }
+
+    /** @param timeout how long an event waits for its EOE (default 300 ms, at most 60 s) @return this */
+    public ListenerBuilder groupTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.toMillis() > 60_000) {
+            throw new IllegalArgumentException("group timeout must be 0..60 s");
+        }
+        c.groupTimeout = timeout;
+        return this;
+    }
+
+    /** @param n most events grouped at once (default 4096) @return this */
+    public ListenerBuilder maxOpenEvents(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxOpenEvents must be >= 1");
+        }
+        c.maxOpenEvents = n;
+        return this;
+    }
+
+    /** @param n most records one event holds before it is delivered marked truncated (default 1024) @return this */
+    public ListenerBuilder maxRecordsPerEvent(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxRecordsPerEvent must be >= 1");
+        }
+        c.maxRecordsPerEvent = n;
+        return this;
+    }
+
+    /** @param capacity events queued for the consumer before drops (default 65536) @return this */
+    public ListenerBuilder queueCapacity(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be >= 1");
+        }
+        c.queueCapacity = capacity;
+        return this;
+    }
+
+    /** @param resolve name devices from sysfs (default true) @return this */
+    public ListenerBuilder resolveDeviceNames(boolean resolve) {
+        c.sysfsRoot = resolve ? (c.sysfsRoot == null ? Path.of("/sys") : c.sysfsRoot) : null;
+        return this;
+    }
+
+    /** @param root the sysfs mount to resolve names from (default /sys; tests use a fake) @return this */
+    public ListenerBuilder sysfsRoot(Path root) {
+        c.sysfsRoot = Objects.requireNonNull(root);
+        return this;
+    }
+
+    /** @param mapping type numbering, e.g. {@code TypeMapping.dmTypes(1336, 1337)} @return this */
+    public ListenerBuilder typeMapping(TypeMapping mapping) {
+        c.typeMapping = Objects.requireNonNull(mapping);
+        return this;
+    }
+
+    /** @param window fold repeated DM_EVENTs inside this window; null for off (default) @return this */
+    public ListenerBuilder coalesce(Duration window) {
+        if (window != null && (window.isNegative() || window.isZero())) {
+            throw new IllegalArgumentException("coalesce window must be positive");
+        }
+        c.coalesceWindow = window;
+        return this;
+    }
+
+    /**
+     * @param stage a pipeline stage to run on the reader thread after filtering and coalescing (it
+     *     must not block; see {@link EventStage})
+     * @return this
+     */
+    public ListenerBuilder stage(EventStage stage) {
+        c.stages.add(Objects.requireNonNull(stage));
+        return this;
+    }
+
+    /**
+     * @param sink an output for every delivered event, called on the delivery thread of
+     *     {@link DmAuditListener#start} before the callback (see {@link Sink} for the contract)
+     * @return this
+     */
+    public ListenerBuilder sink(Sink sink) {
+        c.sinks.add(Objects.requireNonNull(sink));
+        return this;
+    }
+
+    /** @param source where datagrams come from instead of the kernel (replay, tests) @return this */
+    public ListenerBuilder source(RecordSource source) {
+        this.source = source;
+        return this;
+    }
+
+    /** @param clock milliseconds clock for timeouts and windows (tests) @return this */
+    ListenerBuilder clock(LongSupplier clock) {
+        c.clock = clock;
+        return this;
+    }
+
+    /**
+     * @param warmUp before opening the kernel socket, run the pipeline on ~0.4 s of synthetic
+     *     records so that a burst arriving right after start does not meet a cold JIT (default
+     *     true; only for the kernel source)
+     * @return this
+     */
+    public ListenerBuilder warmUp(boolean warmUp) {
+        c.warmUp = warmUp;
+        return this;
+    }
+
+    /**
+     * Runs the reader and delivery threads at a nice value this much lower than the thread that
+     * starts them, as auditd's {@code priority_boost} does for itself (its default is 4): under a
+     * record storm the listener then wins CPU from the processes causing it instead of losing
+     * records at the socket. {@link DmAuditListener#start} and {@link DmAuditListener#open} throw a
+     * {@link DmAuditException} of kind PERMISSION, before starting anything, without CAP_SYS_NICE.
+     *
+     * @param boost 0 (default: no change) to 39
+     * @return this
+     */
+    public ListenerBuilder priorityBoost(int boost) {
+        if (boost < 0 || boost > 39) {
+            throw new IllegalArgumentException("priority boost must be 0..39");
+        }
+        c.priorityBoost = boost;
+        return this;
+    }
+
+    /**
+     * Tries a priority boost on the calling thread and goes back, so that a caller can make a
+     * missing CAP_SYS_NICE a warning (and build without the boost) instead of a failed start.
+     *
+     * @param boost nice levels, as for {@link #priorityBoost}
+     * @return null when the boost is possible (or 0), else why not (kind PERMISSION)
+     */
+    public static DmAuditException priorityBoostRefusal(int boost) {
+        return PriorityBoost.probe(boost);
+    }
+
+    /**
+     * Opens the kernel socket (unless a source was given). Nothing is received until
+     * {@link DmAuditListener#start} or {@link DmAuditListener#open}.
+     *
+     * @return the listener
+     * @throws DmAuditException when the socket cannot be opened; its kind tells missing privilege,
+     *     no audit, wrong namespace or daemon slot taken, its message the syscall and errno
+     */
+    public DmAuditListener build() {
+        if (source == null && c.warmUp) {
+            DecoderWarmup.run(c);
+        }
+        RecordSource s = source != null ? source
+                : KernelSources.open(c.mode, c.enableAudit, c.receiveBufferBytes, c.filter, c.typeMapping);
+        return new DmAuditListener(c, s);
+    }
+}

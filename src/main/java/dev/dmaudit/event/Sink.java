@@ -1,0 +1,52 @@
+package dev.dmaudit.event;
+
+import java.io.IOException;
+
+/**
+ * Where delivered events go: a terminal, an output file, and the outputs later capabilities add
+ * (history, journald, syslog, metrics, hooks, Kafka). The pipeline's last step hands each event
+ * that passed every stage to its sink.
+ *
+ * <p>The contract:
+ * <ul>
+ *   <li><b>Threads.</b> One thread at a time calls a sink: the caller's in {@code decode}, the
+ *       listener's delivery thread live — never the socket reader, so a sink that blocks (a full
+ *       disk, a slow collector) makes the listener's bounded queue drop events, counted in
+ *       {@code Metrics.droppedByQueue}, instead of making the kernel drop records unseen.</li>
+ *   <li><b>Back-pressure.</b> {@link #accept} may block for as long as one write takes; a sink
+ *       that can wait longer (a network peer that is down) keeps its own bounded buffer and counts
+ *       what it drops.</li>
+ *   <li><b>Bursts.</b> {@link #endOfBurst} says that no further event is ready right now: a
+ *       buffering sink flushes there, so it writes once per burst and still at once when idle.</li>
+ *   <li><b>Errors.</b> An {@link IOException} from a sink is that sink's failure: {@link Sinks}
+ *       stops calling it, counts it, and keeps the first failure for the caller (the CLI ends with
+ *       its output-error exit code); the other sinks go on.</li>
+ *   <li><b>Close.</b> {@link #close} comes once, after the last event, on the delivering thread:
+ *       flush and release. It does not close streams the sink was given.</li>
+ * </ul>
+ */
+public interface Sink extends AutoCloseable {
+    /**
+     * @param event an event that passed every stage
+     * @throws IOException when the output fails (the sink is not called again)
+     */
+    void accept(Event event) throws IOException;
+
+    /**
+     * No further event is ready now: write out what is buffered.
+     *
+     * @throws IOException when the output fails
+     */
+    default void endOfBurst() throws IOException {
+    }
+
+    /**
+     * Flushes and releases; called once after the last event.
+     *
+     * @throws IOException when the final flush fails
+     */
+    @Override
+    default void close() throws IOException {
+        endOfBurst();
+    }
+}

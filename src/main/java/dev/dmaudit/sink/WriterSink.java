@@ -1,0 +1,63 @@
+package dev.dmaudit.sink;
+
+import dev.dmaudit.dm.DeviceHealth;
+import dev.dmaudit.event.Event;
+import dev.dmaudit.event.Sink;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.function.Function;
+
+/**
+ * The text, JSON and raw outputs as a {@link Sink}: events are formatted into a buffer and written
+ * out once per burst. {@link #written()} counts only events whose bytes were flushed to the
+ * stream, so after a failed write (a full disk) it says what really reached the output.
+ */
+public final class WriterSink implements Sink {
+    private final EventWriter writer;
+    private final Function<Event, DeviceHealth> status;
+    private long pending;
+    private volatile long written;
+
+    private WriterSink(EventWriter writer, Function<Event, DeviceHealth> status) {
+        this.writer = writer;
+        this.status = status;
+    }
+
+    /**
+     * @param format the format
+     * @param out    where to write (flushed, never closed, by the sink)
+     * @return the sink
+     */
+    public static WriterSink of(EventFormat format, OutputStream out) {
+        return new WriterSink(EventWriter.create(format, out), e -> null);
+    }
+
+    /**
+     * @param format the format
+     * @param out    where to write (flushed, never closed, by the sink)
+     * @param status the device's current state for an event ({@code listen --enrich-status}), or
+     *               null; called on the delivering thread, never the reader's
+     * @return the sink
+     */
+    public static WriterSink of(EventFormat format, OutputStream out, Function<Event, DeviceHealth> status) {
+        return new WriterSink(EventWriter.create(format, out), status);
+    }
+
+    @Override
+    public void accept(Event event) throws IOException {
+        writer.write(event, status.apply(event));
+        pending++;
+    }
+
+    @Override
+    public void endOfBurst() throws IOException {
+        writer.flush();
+        written += pending;
+        pending = 0;
+    }
+
+    /** @return events whose bytes were flushed to the stream */
+    public long written() {
+        return written;
+    }
+}
