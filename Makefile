@@ -5,7 +5,7 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build test bench deps clean native listen e2e demo e2e-prep fuzz
+.PHONY: all build test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz
 
 all: build
 
@@ -19,6 +19,13 @@ build: deps
 
 test: deps
 	$(MVN) -B test
+
+# The tests tagged @Live (root, kernel audit), or all the others.
+test-live: deps
+	$(MVN) -B test -Dgroups=live
+
+test-unit: deps
+	$(MVN) -B test -DexcludedGroups=live
 
 native:
 	$(MAKE) -C native OUT=$(CURDIR)/target/classes/$(PLATFORM)

@@ -1,6 +1,12 @@
 /**
  * dmaudit: live device-mapper audit events (AUDIT_DM_CTRL 1338, AUDIT_DM_EVENT 1339) from the
- * Linux kernel. Embedders use {@link dev.dmaudit.api.DmAuditListener}.
+ * Linux kernel. Embedders use {@link dev.dmaudit.api.DmAuditListener} (live) or
+ * {@link dev.dmaudit.api.AuditLogDecoder} (audit.log text).
+ *
+ * <p>Exported is what an embedder touches: the API ({@code api}), the events it delivers and the
+ * pipeline's stage and sink seams ({@code event}), and the decoded records those events hold
+ * ({@code record}). The transport ({@code netlink}), the tool wrappers ({@code dm}), the outputs
+ * ({@code sink}) and the command line ({@code cli}) are this module's own.
  */
 module dev.dmaudit {
     requires com.sun.jna;
@@ -11,8 +17,6 @@ module dev.dmaudit {
     exports dev.dmaudit.api;
     exports dev.dmaudit.event;
     exports dev.dmaudit.record;
-    exports dev.dmaudit.dm;
-    exports dev.dmaudit.netlink;
 
     // JNA direct mapping registers native methods reflectively.
     opens dev.dmaudit.netlink to com.sun.jna;

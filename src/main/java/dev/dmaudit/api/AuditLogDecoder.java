@@ -2,7 +2,6 @@ package dev.dmaudit.api;
 
 import dev.dmaudit.event.EventPipeline;
 import dev.dmaudit.event.Sink;
-import dev.dmaudit.event.Sinks;
 import dev.dmaudit.record.MalformedRecordException;
 import java.io.IOException;
 import java.io.InputStream;

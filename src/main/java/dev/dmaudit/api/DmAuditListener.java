@@ -2,7 +2,6 @@ package dev.dmaudit.api;
 
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.EventPipeline;
-import dev.dmaudit.event.Sinks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Iterator;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Turns audit events into typed device-mapper events. */
-public final class DmEvents {
+final class DmEvents {
     private DmEvents() {
     }
 

@@ -18,7 +18,7 @@ import java.io.IOException;
  *       what it drops.</li>
  *   <li><b>Bursts.</b> {@link #endOfBurst} says that no further event is ready right now: a
  *       buffering sink flushes there, so it writes once per burst and still at once when idle.</li>
- *   <li><b>Errors.</b> An {@link IOException} from a sink is that sink's failure: {@link Sinks}
+ *   <li><b>Errors.</b> An {@link IOException} from a sink is that sink's failure: the listener
  *       stops calling it, counts it, and keeps the first failure for the caller (the CLI ends with
  *       its output-error exit code); the other sinks go on.</li>
  *   <li><b>Close.</b> {@link #close} comes once, after the last event, on the delivering thread:

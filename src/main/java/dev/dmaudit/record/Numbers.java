@@ -1,7 +1,7 @@
 package dev.dmaudit.record;
 
 /** Small decimal parsing without exceptions, for text that may be anything. */
-public final class Numbers {
+final class Numbers {
     private Numbers() {
     }
 

@@ -1,7 +1,6 @@
 package dev.dmaudit.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dmaudit.netlink.ThreadPriority;
 import java.io.IOException;
@@ -12,9 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import dev.dmaudit.testing.Live;
 import org.junit.jupiter.api.Test;
 
 /** The reader and consumer threads, and only they, run at the boosted priority. Needs root. */
+@Live
 class PriorityBoostTest {
     /** comm → nice of this process's threads, from /proc/self/task/TID/stat (field 19). */
     private static Map<String, Integer> threadNices() throws IOException {
@@ -35,8 +36,6 @@ class PriorityBoostTest {
 
     @Test
     void readerAndConsumerRunBoostedTheStarterDoesNot() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "raising priority needs root (CAP_SYS_NICE)");
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux /proc");
         int mine = ThreadPriority.system().nice();
         CountDownLatch drained = new CountDownLatch(1);
         try (DmAuditListener l = DmAuditListener.builder()

@@ -1,7 +1,6 @@
 package dev.dmaudit.bench;
 
 import dev.dmaudit.event.DmEvent;
-import dev.dmaudit.event.DmEvents;
 import dev.dmaudit.event.EventPipeline;
 import dev.dmaudit.event.EventFilter;
 import dev.dmaudit.record.AuditLogParser;

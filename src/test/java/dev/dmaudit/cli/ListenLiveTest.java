@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
+import dev.dmaudit.testing.Live;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,15 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  * sends arrive as JSON lines, SIGTERM ends it cleanly with the audit state restored, and each
  * failure has its exit code. Needs root and a kernel with audit (CI has both).
  */
-@Tag("live")
 @Timeout(120)
+@Live
 class ListenLiveTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     @BeforeAll
     static void needsRootAndAudit() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "live listen tests need root (CAP_AUDIT_CONTROL)");
-        assumeTrue(Files.exists(Path.of("/proc/self/ns/net")), "needs Linux /proc");
     }
 
     static AuditStatus status() {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.dmaudit.event.AuditEvent;
 import dev.dmaudit.event.DmControl;
 import dev.dmaudit.event.DmEvent;
-import dev.dmaudit.event.DmEvents;
 import dev.dmaudit.event.CollectingSink;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.EventPipeline;
@@ -164,7 +163,8 @@ class OutputPropertyTest {
         return new AuditRecordParser().parse(type, payload, 0, payload.length);
     }
 
-    private static List<AuditEvent> events(Case c) {
+    /** The case's records through the pipeline (every event kept), as delivered. */
+    private static List<Event> delivered(Case c) {
         CollectingSink collected = new CollectingSink();
         EventPipeline assembler = collected.allInto(16, 2_000);
         ByteArrayOutputStream syscall = new ByteArrayOutputStream();
@@ -202,7 +202,7 @@ class OutputPropertyTest {
             // a type name such as "EOE" or "UNKNOWN[…]" may make the line read differently: fine
         }
         assembler.flush();
-        return collected.audit();
+        return collected.events;
     }
 
     private static byte[] strip(byte[] b, char a, char c) {
@@ -226,10 +226,11 @@ class OutputPropertyTest {
     }
 
     private static void check(Case c, Output out) {
-        List<AuditEvent> events = events(c);
+        List<Event> delivered = delivered(c);
+        List<AuditEvent> events = delivered.stream().map(Event::audit).toList();
         List<DmEvent> dms = new ArrayList<>();
-        for (AuditEvent e : events) {
-            dms.add(DmEvents.from(e));
+        for (Event e : delivered) {
+            dms.add(e.dm());
         }
         byte[] json = write(out.json, out.jsonBytes, events, dms);
         byte[] text = write(out.text, out.textBytes, events, dms);

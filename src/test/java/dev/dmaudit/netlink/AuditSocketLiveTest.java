@@ -11,14 +11,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
+import dev.dmaudit.testing.Live;
 import org.junit.jupiter.api.Test;
 
 /**
  * The transport against this machine's kernel (root, NETLINK_AUDIT). Each test leaves the
  * kernel's audit settings as it found them (compared after each test).
  */
-@Tag("live")
+@Live
 class AuditSocketLiveTest {
     /** UNWANTED: a user-message type the kernel relays only while audit is enabled. */
     static final int WANTED = 1130;

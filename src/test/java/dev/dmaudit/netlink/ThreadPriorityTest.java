@@ -2,13 +2,13 @@ package dev.dmaudit.netlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.util.concurrent.atomic.AtomicReference;
+import dev.dmaudit.testing.Live;
 import org.junit.jupiter.api.Test;
 
 class ThreadPriorityTest {
@@ -49,8 +49,8 @@ class ThreadPriorityTest {
     }
 
     @Test
+    @Live
     void liveOnlyTheCallingThreadChangesAndGoingBackNeedsNoPrivilege() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "raising priority needs root (CAP_SYS_NICE)");
         ThreadPriority p = ThreadPriority.system();
         int mine = p.nice();
         AtomicReference<Object> seen = new AtomicReference<>();

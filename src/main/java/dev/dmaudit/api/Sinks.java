@@ -1,5 +1,7 @@
-package dev.dmaudit.event;
+package dev.dmaudit.api;
 
+import dev.dmaudit.event.Event;
+import dev.dmaudit.event.Sink;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +11,7 @@ import java.util.List;
  * kept for the caller and every failure is counted, so one broken output neither stops the others
  * nor goes unnoticed (see {@link Sink} for the contract). One thread at a time.
  */
-public final class Sinks implements Sink {
+final class Sinks implements Sink {
     private final List<Sink> sinks;
     private final boolean[] failed;
     private IOException firstFailure;
