@@ -188,12 +188,9 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
 
     private void readLoop() {
         byte[] buf = new byte[settings.datagramBufferBytes];
-        int pollMillis = (int) Math.max(10, Math.min(100, settings.groupTimeout.toMillis()));
         try {
             while (!stopping) {
-                // With events waiting to be published, only look whether more is there right now
-                // (1 ms, not 0: a source may read 0 as "no timeout", as Object.wait does).
-                int n = source.receive(buf, queue.hasBatch() ? 1 : pollMillis);
+                int n = source.receive(buf, waitMillis());
                 if (n < 0) {
                     break;
                 }
@@ -213,6 +210,23 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
                 LOG.log(System.Logger.Level.ERROR, "dmaudit reader stopped: " + e, e);
             }
         }
+    }
+
+    /**
+     * How long the reader may block: not at all while a batch waits to be published (a burst
+     * goes on only while more is there right now — waiting here would delay every event), until
+     * the next grouping timeout or coalescing window, or for as long as nothing comes when nothing
+     * waits — an idle listener then sleeps in poll(2) without periodic wake-ups.
+     */
+    private int waitMillis() {
+        if (queue.hasBatch()) {
+            return 0;
+        }
+        long deadline = pipeline.nextDeadline();
+        if (deadline == Long.MAX_VALUE) {
+            return -1;
+        }
+        return (int) Math.max(1, Math.min(60_000, deadline - settings.clock.getAsLong()));
     }
 
     /** The delivery thread: sinks, then the callback; the sinks hear of each burst's end. */

@@ -13,7 +13,8 @@ public interface RecordSource extends AutoCloseable {
      * Receives one datagram.
      *
      * @param buf           where to put it
-     * @param timeoutMillis how long to wait at most
+     * @param timeoutMillis how long to wait at most: 0 takes only what is there already, a
+     *                      negative value waits until a datagram comes or the source is closed
      * @return its length; 0 when nothing came within the timeout; -1 once closed
      * @throws IOException on a failure the listener cannot go on from
      */

@@ -105,6 +105,11 @@ final class Coalescer implements EventStage {
         }
     }
 
+    /** @return when the oldest open window closes, or Long.MAX_VALUE */
+    long nextDeadline() {
+        return runs.isEmpty() ? Long.MAX_VALUE : runs.values().iterator().next().windowEnd;
+    }
+
     long coalesced() {
         return coalesced;
     }

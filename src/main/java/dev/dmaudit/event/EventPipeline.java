@@ -197,6 +197,16 @@ public final class EventPipeline {
         }
     }
 
+    /**
+     * @return the earliest time (the caller's clock) at which {@link #tick} has work — an event's
+     *     grouping timeout or a coalescing window — or {@link Long#MAX_VALUE} when nothing waits,
+     *     so a live reader can block until then instead of waking periodically
+     */
+    public long nextDeadline() {
+        long d = assembler.nextDeadline();
+        return coalescer == null ? d : Math.min(d, coalescer.nextDeadline());
+    }
+
     /** @return records decoded and grouped */
     public long records() {
         return assembler.records();
