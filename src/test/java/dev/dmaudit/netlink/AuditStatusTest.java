@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * struct audit_status against real AUDIT_GET replies. The payload bytes are copied from
- * shared/fixtures/kernel-6.1-dm-integrity/{multicast,auditd}/cap.jsonl (Debian kernel
- * 6.1.0-56-amd64 under qemu): the {@code payload_hex} of the lines named below, with the
- * {@code status} object the capture decoded beside them.
+ * src/test/resources/kernel-6.1-dm-integrity/{multicast,auditd}/cap.jsonl (Debian kernel
+ * 6.1.0-56-amd64 under qemu; see docs/kernel-facts.md): the {@code payload_hex} of the lines
+ * named below, with the {@code status} object the capture decoded beside them.
  */
 class AuditStatusTest {
     /** multicast/cap.jsonl line 2: seq 101, status before the procedure (no daemon). */
