@@ -14,6 +14,8 @@ public enum DmOp {
     INTEGRITY_REPLAY_JOURNAL,
     /** dm-integrity: data checksum mismatch. */
     INTEGRITY_CHECKSUM,
+    /** dm-integrity: journal checksum mismatch (journal mode, while the journal is read back). */
+    INTEGRITY_JOURNAL_CHECKSUM,
     /** dm-crypt: AEAD authentication failure. */
     CRYPT_INTEGRITY_AEAD,
     /** dm-verity: data block hash mismatch. */
@@ -50,6 +52,7 @@ public enum DmOp {
             case "integrity/mac-journal" -> INTEGRITY_MAC_JOURNAL;
             case "integrity/integrity-replay-journal" -> INTEGRITY_REPLAY_JOURNAL;
             case "integrity/integrity-checksum" -> INTEGRITY_CHECKSUM;
+            case "integrity/journal-checksum" -> INTEGRITY_JOURNAL_CHECKSUM;
             case "crypt/integrity-aead" -> CRYPT_INTEGRITY_AEAD;
             case "verity/verify-data" -> VERITY_VERIFY_DATA;
             case "verity/verify-metadata" -> VERITY_VERIFY_METADATA;
