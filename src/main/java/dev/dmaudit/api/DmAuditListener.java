@@ -373,7 +373,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private void completed(AuditEvent ev) {
         DmEvent dm = DmEvents.from(ev);
         if (dm != null && names != null) {
-            String name = names.name(dm.device());
+            String name = names.nameFor(dm);
             if (name != null) {
                 dm = dm.withDeviceName(name);
             }
