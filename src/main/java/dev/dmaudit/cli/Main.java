@@ -25,6 +25,7 @@ public final class Main {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
+        OneLineLogging.install(System.err);
         System.exit(run(args));
     }
 
