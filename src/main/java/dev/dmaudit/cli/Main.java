@@ -46,6 +46,15 @@ public final class Main {
         cl.setParameterExceptionHandler(new OneLineUsageErrors());
         cl.setExecutionExceptionHandler(new OneLineExecutionErrors());
         cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        versionEverywhere(cl, new VersionProvider());
         return cl;
+    }
+
+    /** Subcommands do not inherit the version provider: without it `dmaudit status -V` printed nothing. */
+    private static void versionEverywhere(CommandLine cl, VersionProvider provider) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(provider);
+            versionEverywhere(sub, provider);
+        }
     }
 }

@@ -4,6 +4,7 @@ import static dev.dmaudit.cli.DmCommandTest.parse;
 import static dev.dmaudit.dm.Fixtures.ok;
 import static dev.dmaudit.dm.Fixtures.read;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.eq;
@@ -14,6 +15,8 @@ import static org.mockito.Mockito.when;
 
 import dev.dmaudit.dm.CommandResult;
 import dev.dmaudit.dm.CommandRunner;
+import dev.dmaudit.dm.IntegrityFormatOptions;
+import dev.dmaudit.dm.IntegrityMode;
 import dev.dmaudit.dm.ToolMissingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +93,17 @@ class IntegrityCommandTest {
         assertThat(r.out()).isEqualTo("result: formatted\ntarget: " + dev + "\n");
         verify(runner).run(List.of("integritysetup", "format", "--batch-mode", "--integrity", "sha256",
                 "--integrity-bitmap-mode", "--tag-size", "32", dev), Duration.ofHours(6));
+    }
+
+    @Test
+    void formatRefusesTheOpenOnlyRecoveryModeAsAUsageError() throws Exception {
+        CliRun r = CliRun.of("integrity", "format", "--yes", "--mode", "recovery", dev);
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).isEqualTo("dmaudit: integrity format: --mode recovery is for open only; "
+                + "format takes journal, bitmap or direct\n");
+        verifyNoInteractions(runner);
+        assertThatThrownBy(() -> new IntegrityFormatOptions(dev, null, null, null, IntegrityMode.RECOVERY, null, null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
