@@ -13,12 +13,6 @@ package dev.dmaudit.dm;
  */
 public record IntegrityFormatOptions(String device, String algorithm, Integer tagSize, Integer sectorSize,
                                      IntegrityMode mode, String keyFile, Integer keySizeBits) {
-    /** Refuses a mode format cannot write (recovery is a way to open, not a layout). */
-    public IntegrityFormatOptions {
-        if (mode != null && !mode.formattable()) {
-            throw new IllegalArgumentException("integrity mode " + mode + " cannot be used to format");
-        }
-    }
 
     /**
      * @param device the block device to format

@@ -4,7 +4,6 @@ import static dev.dmaudit.cli.DmCommandTest.parse;
 import static dev.dmaudit.dm.Fixtures.ok;
 import static dev.dmaudit.dm.Fixtures.read;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.eq;
@@ -15,7 +14,6 @@ import static org.mockito.Mockito.when;
 
 import dev.dmaudit.dm.CommandResult;
 import dev.dmaudit.dm.CommandRunner;
-import dev.dmaudit.dm.IntegrityFormatOptions;
 import dev.dmaudit.dm.IntegrityMode;
 import dev.dmaudit.dm.ToolMissingException;
 import java.nio.file.Files;
@@ -102,8 +100,7 @@ class IntegrityCommandTest {
         assertThat(r.err()).isEqualTo("dmaudit: integrity format: --mode recovery is for open only; "
                 + "format takes journal, bitmap or direct\n");
         verifyNoInteractions(runner);
-        assertThatThrownBy(() -> new IntegrityFormatOptions(dev, null, null, null, IntegrityMode.RECOVERY, null, null))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(IntegrityMode.RECOVERY.formattable()).isFalse();
     }
 
     @Test
