@@ -5,7 +5,7 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz
+.PHONY: all build test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz install uninstall man completion test-install
 
 all: build
 
@@ -61,3 +61,58 @@ e2e: build
 # Same VM run, with the procedure's steps and the listener's records printed live.
 demo: build
 	E2E_DEMO=1 e2e/run-e2e $(E2E_OUT)
+
+# ---- make install (PREFIX, DESTDIR): layout in README "Install" ------------------------------------
+PREFIX  ?= /usr/local
+DESTDIR ?=
+LIBDIR  := $(PREFIX)/lib/dmaudit
+PICOCLI_VERSION := $(shell sed -n 's:.*<picocli.version>\(.*\)</picocli.version>.*:\1:p' pom.xml)
+GEN     := target/install
+
+# Man pages from the picocli model: picocli-codegen's ManPageGenerator writes AsciiDoc, asciidoctor
+# turns it into troff (one page per command: dmaudit.1, dmaudit-listen.1, ...).
+man: $(JAR)
+	@./tools/ensure-deps man
+	rm -rf $(GEN)/man $(GEN)/adoc
+	$(MVN) $(MVNFLAGS) dependency:copy -Dartifact=info.picocli:picocli-codegen:$(PICOCLI_VERSION) \
+	  -DoutputDirectory=$(CURDIR)/$(GEN)/codegen
+	java -cp $(JAR):$(GEN)/codegen/picocli-codegen-$(PICOCLI_VERSION).jar \
+	  picocli.codegen.docgen.manpage.ManPageGenerator --exit -d $(GEN)/adoc dev.dmaudit.cli.Main
+	asciidoctor -b manpage -D $(GEN)/man $(GEN)/adoc/*.adoc
+
+completion: $(JAR)
+	@mkdir -p $(GEN)
+	java -jar $(JAR) generate-completion > $(GEN)/dmaudit.bash
+
+# Only when the jar is missing; `make build` rebuilds it.
+$(JAR):
+	$(MAKE) build
+
+install: man completion
+	rm -rf $(GEN)/native && mkdir -p $(GEN)/native
+	cd $(GEN)/native && unzip -q -j ../../dmaudit-all.jar com/sun/jna/$(PLATFORM)/libjnidispatch.so $(PLATFORM)/libdmaudit.so
+	sed 's|@LIBDIR@|$(LIBDIR)|g' contrib/dmaudit-installed.in > $(GEN)/dmaudit
+	sed 's|^ExecStart=/usr/local/bin/dmaudit |ExecStart=$(PREFIX)/bin/dmaudit |' contrib/dmaudit.service > $(GEN)/dmaudit.service
+	install -d -m 0755 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/native $(DESTDIR)$(PREFIX)/bin \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0644 $(JAR) $(DESTDIR)$(LIBDIR)/dmaudit.jar
+	install -m 0755 $(GEN)/native/libjnidispatch.so $(GEN)/native/libdmaudit.so $(DESTDIR)$(LIBDIR)/native/
+	install -m 0755 $(GEN)/dmaudit $(DESTDIR)$(PREFIX)/bin/dmaudit
+	install -m 0644 $(GEN)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(GEN)/dmaudit.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/dmaudit
+	install -m 0644 $(GEN)/dmaudit.service $(DESTDIR)$(PREFIX)/lib/systemd/system/dmaudit.service
+	if [ -f contrib/sysctl/60-dmaudit.conf ]; then \
+	  install -d -m 0755 $(DESTDIR)$(PREFIX)/lib/sysctl.d && \
+	  install -m 0644 contrib/sysctl/60-dmaudit.conf $(DESTDIR)$(PREFIX)/lib/sysctl.d/60-dmaudit.conf; fi
+
+uninstall:
+	rm -rf $(DESTDIR)$(LIBDIR)
+	rm -f $(DESTDIR)$(PREFIX)/bin/dmaudit $(DESTDIR)$(PREFIX)/share/man/man1/dmaudit.1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/dmaudit-*.1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/dmaudit \
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system/dmaudit.service $(DESTDIR)$(PREFIX)/lib/sysctl.d/60-dmaudit.conf
+
+# make install into a temporary root, then the installed and the development launchers as `nobody`
+# with newer sources around them and fake mvn/make first on PATH (tools/test-install).
+test-install: $(JAR)
+	tools/test-install

@@ -3,17 +3,18 @@
   - every line one JSON object with the documented fields;
   - integritysetup's ctr/dtr as dm_control events naming device 254:N as `integritytest`, each with
     its SYSCALL (ioctl, 16 on x86-64) and PROCTITLE;
-  - integrity-checksum data events for the corrupted logical sector, named, standing alone;
+  - integrity-checksum data events for the corrupted logical sectors, named, standing alone;
   - the failed `dmsetup create`: ONE event holding ctr res=0 ('The device is not initialized') and
     dtr res=1, with the failing syscall (exit -22);
   - accounting: every DM record of the reference capture (nlcap on the same multicast group) is in
     exactly one event, and no DM record is there that the kernel did not send;
   - `dmaudit integrity status` reported the failures.
-Params: marker_sector (default 20000)."""
+Params: marker_sector (default 20000), reuse_sector (default 3000)."""
 import json
 import os
 import re
 
+REUSE = "reusedint"  # the third device on the reused number (seed-procedure.sh E2E_REUSE_NAME)
 REQUIRED = ("serial", "time", "time_ms", "kind", "completion", "records")
 
 
@@ -70,16 +71,18 @@ def check(t, file):
          f"integritysetup ctr/dtr events, balanced: ctr={ops.count('ctr')} dtr={ops.count('dtr')}")
     t.ok(all(all(r["success"] for r in o["dm"]) for o in isetup), "every integritysetup ctr/dtr succeeded (res=1)")
     # `integritysetup format` works on a temporary device (temporary-cryptsetup-UUID); open/close on
-    # the named one. The names come from sysfs while the device exists (remembered for the dtr).
-    # The kernel's record carries no name, so a device created and removed within milliseconds may
-    # be gone before a cold JVM under emulation reads its record: the temporary device's name is
-    # best-effort (absent, never wrong); the long-lived device must always be named.
+    # the named one (the last word of the command line). The kernel's record carries no name: it
+    # comes from sysfs, confirmed by the stream (see DeviceNameResolver). A device created and
+    # removed within milliseconds may be gone before a cold JVM under emulation reads its record:
+    # the temporary device's name is best-effort (absent, never wrong); opened devices are always
+    # named. device_reuse.py checks every event against the number's owner at the time.
     def expected_name(o):
-        return "temporary-cryptsetup-" if " format " in (o.get("syscall") or {}).get("proctitle", "") else "integritytest"
+        title = (o.get("syscall") or {}).get("proctitle", "")
+        return "temporary-cryptsetup-" if " format " in title else title.split(" ")[-1]
     names = [(expected_name(o), o.get("device_name") or "") for o in isetup]
     t.ok(all((n == "" or n.startswith(e)) if e.endswith("-") else n == e for e, n in names)
-         and any(e == "integritytest" for e, _ in names),
-         "integritysetup events name their device: `integritytest` (open/close) always, "
+         and any(e == "integritytest" for e, _ in names) and any(e == REUSE for e, _ in names),
+         f"integritysetup events name their device: `integritytest` and `{REUSE}` (open/close) always, "
          "`temporary-cryptsetup-…` (format) or none if gone before it was read",
          str(names))
     t.ok(all(re.fullmatch(r"\d+:\d+", o.get("device") or "") for o in dm), "every DM event carries MAJ:MIN")
@@ -89,11 +92,15 @@ def check(t, file):
 
     data = [o for o in dm if o["kind"] == "dm_data"]
     t.ok(len(data) >= 1, f"integrity-checksum data events: {len(data)}")
-    t.ok(all(d["dm"][0]["op"] == "integrity-checksum" and d["dm"][0]["sector"] == sector and d["dm"][0]["success"] is False
-             for d in data), f"every data event: integrity-checksum, sector {sector}, res=0",
+    reuse_sector = int(t.param("reuse_sector", "3000"))
+    owner_of = {sector: "integritytest", reuse_sector: REUSE}
+    t.ok(all(d["dm"][0]["op"] == "integrity-checksum" and d["dm"][0]["sector"] in owner_of and d["dm"][0]["success"] is False
+             for d in data) and {d["dm"][0]["sector"] for d in data} == set(owner_of),
+         f"data events: integrity-checksum at sectors {sector} and {reuse_sector} (third device), res=0",
          str([(d["dm"][0]["op"], d["dm"][0]["sector"]) for d in data]))
-    t.ok(all(d.get("device_name") == "integritytest" for d in data), "data events name the device `integritytest`",
-         str([d.get("device_name") for d in data]))
+    t.ok(all(d.get("device_name") == owner_of.get(d["dm"][0]["sector"]) for d in data),
+         f"data events name their device: `integritytest` at {sector}, `{REUSE}` at {reuse_sector}",
+         str([(d["dm"][0]["sector"], d.get("device_name")) for d in data]))
     t.ok(all(d["completion"] == "standalone" for d in data), "bio-level data events stand alone (no timer)")
 
     failed = [o for o in control if (o.get("process") or {}).get("comm") == "dmsetup"]

@@ -1,11 +1,12 @@
 """Check: a `type=NUM msg=...` capture (the stand-in nlcap) holds the records the real kernel gave
 for the seed procedure (see ../shared/KERNEL-FACTS.md):
   - DM_CTRL (1338) ctr and dtr records from integritysetup, balanced, each followed by its SYSCALL;
-  - DM_EVENT (1339) integrity-checksum records for the corrupted logical sector (20000), no others;
+  - DM_EVENT (1339) integrity-checksum records for the corrupted logical sectors (20000 of the
+    first device, 3000 of the third one on the same number), no others;
   - the failed `dmsetup create`: ctr res=0 'The device is not initialized' + dtr res=1 under ONE
     serial, with a failing SYSCALL (exit=-22);
   - no loss reported by the capture (ENOBUFS).
-Params: marker_sector (default 20000)."""
+Params: marker_sector (default 20000), reuse_sector (default 3000)."""
 import re
 from collections import defaultdict
 
@@ -68,16 +69,19 @@ def check(t, file):
     t.ok(not no_eoe, "every DM_CTRL serial ends with an EOE", f"serials {no_eoe}")
 
     cks = [r for r in events if r["f"].get("op") == "integrity-checksum"]
+    reuse_sector = str(t.param("reuse_sector", "3000"))
     at = [r for r in cks if r["f"].get("sector") == sector]
     t.ok(at, f"DM_EVENT integrity-checksum at sector {sector}: {len(at)}")
-    t.ok(len(at) == len(cks), f"no integrity-checksum at other sectors",
+    at_reuse = [r for r in cks if r["f"].get("sector") == reuse_sector]
+    t.ok(at_reuse, f"DM_EVENT integrity-checksum at sector {reuse_sector} (third device): {len(at_reuse)}")
+    t.ok(len(at) + len(at_reuse) == len(cks), f"no integrity-checksum at other sectors",
          f"sectors {sorted({r['f'].get('sector') for r in cks})}")
     t.ok(all(r["f"].get("res") == "0" and "dev" in r["f"] for r in cks), "integrity-checksum records carry dev= and res=0")
     lonely = [r["serial"] for r in events if len(by_serial[r["serial"]]) != 1]
     t.ok(not lonely, "each bio-level DM_EVENT stands alone under its own serial", f"serials {lonely}")
     ctr_devs = {r["f"].get("dev") for r in ctr}
-    t.ok({r["f"].get("dev") for r in at} <= ctr_devs, "checksum dev is a device integritysetup constructed",
-         f"events {sorted({r['f'].get('dev') for r in at})} ctr {sorted(ctr_devs)}")
+    t.ok({r["f"].get("dev") for r in at + at_reuse} <= ctr_devs, "checksum dev is a device integritysetup constructed",
+         f"events {sorted({r['f'].get('dev') for r in at + at_reuse})} ctr {sorted(ctr_devs)}")
 
     failed = [r for r in ctrl if r["f"].get("comm") == "dmsetup" and r["f"].get("op") == "ctr" and r["f"].get("res") == "0"]
     t.ok(len(failed) == 1, f"one failed ctr (res=0) from dmsetup: {len(failed)}")

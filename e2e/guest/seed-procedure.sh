@@ -5,7 +5,8 @@
 #   /tmp, open "integritytest", status, close, open, write a marker at logical sector 20000 through
 #   the mapping, find it in the backing file and corrupt that sector through the loop device, read
 #   the mapping (expect an I/O error), status (expect failures > 0), close; then a deliberately
-#   failing `dmsetup create badint` on a never-formatted device (expect failure).
+#   failing `dmsetup create badint` on a never-formatted device (expect failure); then a third
+#   device on the same number ("reusedint": format, open, corrupt, read one sector, close).
 #
 # Each step goes to $E2E_OUT/steps.log:  "### <epoch> up=<uptime> + <command>", its output, then
 # "### <epoch> up=<uptime> rc=<N> expect=<ok|fail> OK|UNEXPECTED". Exits non-zero if any step did
@@ -48,6 +49,25 @@ note "kernel $(uname -r) cmdline: $(cat /proc/cmdline)"
 note "$(integritysetup --version); $(dmsetup version 2>&1 | tr '\n' ' ')"
 grep -q device-mapper /proc/devices || abort "no device-mapper in the guest kernel"
 
+# corrupt_sector MAPPING LOOP IMG SECTOR: write a 512-byte marker unique to this run at logical
+# SECTOR through the mapping, find it in the backing file IMG (the data copy sits past the logical
+# offset, metadata precedes data: take the last sector-aligned match there) and overwrite that
+# sector on the backing LOOP device (conv=notrunc,fsync and O_DIRECT so it reaches the file).
+corrupt_sector() {
+  local map=$1 loop=$2 img=$3 sector=$4 marker raw="" off _
+  marker="DMAUDIT-E2E-MARKER-$(date +%s%N)-$RANDOM"
+  { printf '%s' "$marker"; head -c $((512 - ${#marker})) /dev/zero; } > marker.bin
+  step ok dd if=marker.bin of=/dev/mapper/$map bs=512 count=1 seek="$sector" oflag=direct conv=fsync \
+    || abort "marker write to $map failed"
+  while IFS=: read -r off _; do
+    ((off % 512 == 0 && off >= sector * 512)) && raw=$((off / 512))
+  done < <(grep -obUa "$marker" "$img")
+  note "marker matches in $img (byte offsets): $(grep -obUa "$marker" "$img" | cut -d: -f1 | tr '\n' ' ')"
+  [[ -n $raw ]] || abort "marker not found in $img"
+  note "marker for logical sector $sector of $map found at raw sector $raw of $loop"
+  step ok dd if=/dev/urandom of="$loop" bs=512 count=1 seek="$raw" conv=notrunc,fsync oflag=direct
+}
+
 mkdir -p "$WORK" && cd "$WORK" || abort "cannot use $WORK"
 step ok dd if=/dev/zero of=test.img bs=1M count="$IMG_MB" || abort "cannot create test.img"
 LOOP=$(losetup -f --show test.img) || abort "losetup failed"
@@ -60,24 +80,7 @@ step ok integritysetup status "$NAME"
 step ok integritysetup close "$NAME"
 step ok integritysetup open -D "$LOOP" --integrity sha256 "$NAME" || abort "re-open failed"
 
-# A 512-byte marker unique to this run, written at logical sector $SECTOR through the mapping.
-marker="DMAUDIT-E2E-MARKER-$(date +%s%N)-$RANDOM"
-{ printf '%s' "$marker"; head -c $((512 - ${#marker})) /dev/zero; } > marker.bin
-step ok dd if=marker.bin of=/dev/mapper/$NAME bs=512 count=1 seek="$SECTOR" oflag=direct conv=fsync \
-  || abort "marker write failed"
-
-# Find it in the backing file. The data copy sits past the logical offset (metadata precedes data);
-# take the last sector-aligned match there.
-raw=""
-while IFS=: read -r off _; do
-  ((off % 512 == 0 && off >= SECTOR * 512)) && raw=$((off / 512))
-done < <(grep -obUa "$marker" test.img)
-note "marker matches in test.img (byte offsets): $(grep -obUa "$marker" test.img | cut -d: -f1 | tr '\n' ' ')"
-[[ -n $raw ]] || abort "marker not found in the backing file"
-note "marker for logical sector $SECTOR found at raw sector $raw of $LOOP"
-
-# Corrupt it on the backing device; conv=notrunc,fsync (and O_DIRECT) so it reaches the file.
-step ok dd if=/dev/urandom of="$LOOP" bs=512 count=1 seek="$raw" conv=notrunc,fsync oflag=direct
+corrupt_sector "$NAME" "$LOOP" test.img "$SECTOR"
 
 step fail dd if=/dev/mapper/$NAME of=/dev/null
 grep -q 'Input/output error' <(tail -5 "$STEPS") && note "read failed with an I/O error, as expected" \
@@ -113,6 +116,23 @@ note "unformatted loop device $LOOP2 over $WORK/bad.img"
 step fail dmsetup create badint --table "0 1000 integrity $LOOP2 0 32 J 1 internal_hash:sha256"
 if dmsetup info badint >/dev/null 2>&1; then step any dmsetup remove badint; fi
 step ok losetup -d "$LOOP2"
+
+# A third owner of the same number (the kernel reuses 254:0 at once): format, open, corrupt, read.
+# e2e/checks/device_reuse.py asserts that no event names a former (or later) owner of the number.
+REUSE=${E2E_REUSE_NAME:-reusedint}
+REUSE_SECTOR=${E2E_REUSE_SECTOR:-3000}
+step ok dd if=/dev/zero of=reuse.img bs=1M count=16
+LOOP3=$(losetup -f --show reuse.img) || abort "losetup for reuse.img failed"
+note "third device's loop device $LOOP3 over $WORK/reuse.img"
+step ok integritysetup -v --batch-mode format --integrity sha256 -t 32 -D "$LOOP3" || abort "format of reuse.img failed"
+step ok integritysetup open -D "$LOOP3" --integrity sha256 "$REUSE" || abort "open $REUSE failed"
+majmin=$(dmsetup info -c --noheadings -o major,minor --separator : "$REUSE")
+note "$REUSE is $majmin (diskseq $(cat "/sys/dev/block/$majmin/diskseq" 2>/dev/null))"
+corrupt_sector "$REUSE" "$LOOP3" reuse.img "$REUSE_SECTOR"
+step fail dd if=/dev/mapper/$REUSE of=/dev/null bs=512 skip="$REUSE_SECTOR" count=1 iflag=direct
+step ok integritysetup status "$REUSE"
+step ok integritysetup close "$REUSE"
+step ok losetup -d "$LOOP3"
 
 note "procedure done: $unexpected unexpected step result(s)"
 ((unexpected == 0))

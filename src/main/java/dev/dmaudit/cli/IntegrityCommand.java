@@ -6,6 +6,7 @@ import dev.dmaudit.dm.IntegrityMode;
 import dev.dmaudit.dm.IntegrityOpenOptions;
 import dev.dmaudit.dm.IntegritySetup;
 import java.time.Duration;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Mixin;
@@ -54,6 +55,10 @@ public final class IntegrityCommand {
                @Option(names = "--mode", paramLabel = "journal|bitmap|direct", defaultValue = "journal",
                        description = "Write mode. Default: ${DEFAULT-VALUE}.") IntegrityMode mode,
                @Option(names = "--yes", description = "Confirm that all data on DEVICE is destroyed.") boolean yes) {
+        if (!mode.formattable()) {
+            throw new CliFailure(ExitCodes.USAGE, "integrity format: --mode " + mode.name().toLowerCase(Locale.ROOT)
+                    + " is for open only; format takes journal, bitmap or direct");
+        }
         if (!yes) {
             throw new CliFailure(ExitCodes.USAGE, "integrity format destroys all data on "
                     + device + "; add --yes to confirm");

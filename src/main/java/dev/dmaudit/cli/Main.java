@@ -35,6 +35,7 @@ public final class Main {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
+        OneLineLogging.install(System.err);
         System.exit(run(args));
     }
 
@@ -61,6 +62,15 @@ public final class Main {
         cl.setParameterExceptionHandler(new OneLineUsageErrors());
         cl.setExecutionExceptionHandler(new OneLineExecutionErrors());
         cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        versionEverywhere(cl, new VersionProvider());
         return cl;
+    }
+
+    /** Subcommands do not inherit the version provider: without it `dmaudit status -V` printed nothing. */
+    private static void versionEverywhere(CommandLine cl, VersionProvider provider) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(provider);
+            versionEverywhere(sub, provider);
+        }
     }
 }

@@ -19,8 +19,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code dmaudit status}: the kernel's audit status and whether DM records are produced now. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show the kernel's audit status (AUDIT_GET), the registered audit daemon, whether",
-            "device-mapper records are produced now, and this process's audit capabilities.",
+        description = {"Show the kernel's audit status (AUDIT_GET) and the registered audit daemon.",
+            "Show this process's audit capabilities and network namespace.",
+            "Say whether device-mapper audit records will arrive, and if not, why:",
+            "device-mapper loaded, CONFIG_DM_AUDIT, auditing on, our capabilities.",
             "Needs root or CAP_AUDIT_CONTROL."})
 public final class StatusCommand implements Callable<Integer> {
     /** Output formats. */
@@ -34,7 +36,8 @@ public final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** What the command reports. */
-    record Report(AuditStatus status, String daemonComm, Capabilities caps, Boolean initialNetNamespace) {
+    record Report(AuditStatus status, String daemonComm, Capabilities caps, Boolean initialNetNamespace,
+                  DmAuditVerdict.Result verdict) {
     }
 
     @Override
@@ -45,7 +48,11 @@ public final class StatusCommand implements Callable<Integer> {
         } catch (NetlinkException e) {
             throw NetlinkFailures.toCli(e);
         }
-        Report r = new Report(st, ProcFiles.comm(st.pid()), Capabilities.current(), ProcFiles.inInitialNetNamespace());
+        Capabilities caps = Capabilities.current();
+        Boolean initialNs = ProcFiles.inInitialNetNamespace();
+        DmAuditVerdict.Result verdict = DmAuditVerdict.judge(DmAuditVerdict.Host.system(), st.auditEnabled(),
+                caps.known() ? caps.has(Capabilities.CAP_AUDIT_READ) : null, initialNs);
+        Report r = new Report(st, ProcFiles.comm(st.pid()), caps, initialNs, verdict);
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
             writeJson(r, out);
@@ -60,9 +67,7 @@ public final class StatusCommand implements Callable<Integer> {
         AuditStatus s = r.status();
         out.printf("audit:              %s (enabled=%d)%n", s.enabled() == 0 ? "off" : s.enabled() == 2 ? "on, locked" : "on",
                 s.enabled());
-        out.printf("DM records now:     %s%n", s.auditEnabled()
-                ? "yes (if the kernel has CONFIG_DM_AUDIT)"
-                : "no: audit is off; the kernel emits no DM_CTRL/DM_EVENT records until it is enabled");
+        out.printf("DM audit records:   %s%n", Sanitize.oneLine(r.verdict().line()));
         out.printf("audit daemon:       %s%n", s.pid() == 0 ? "none registered"
                 : "pid " + s.pid() + " (" + (r.daemonComm() == null ? "?" : Sanitize.oneLine(r.daemonComm())) + ")");
         out.printf("failure mode:       %d (%s)%n", s.failure(), failureName(s.failure()));
@@ -92,7 +97,13 @@ public final class StatusCommand implements Callable<Integer> {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
             g.writeNumberField("enabled", s.enabled());
-            g.writeBooleanField("dm_records_now", s.auditEnabled());
+            g.writeBooleanField("dm_records_now", r.verdict().outcome() == DmAuditVerdict.Outcome.WILL_ARRIVE);
+            g.writeStringField("dm_audit_records", r.verdict().outcome().text);
+            g.writeArrayFieldStart("dm_audit_because");
+            for (String reason : r.verdict().reasons()) {
+                g.writeString(reason);
+            }
+            g.writeEndArray();
             g.writeNumberField("failure", s.failure());
             g.writeNumberField("pid", s.pid());
             if (s.pid() != 0) {

@@ -22,6 +22,11 @@ public enum IntegrityMode {
         this.flag = flag;
     }
 
+    /** @return true when {@code integritysetup format} can use the mode (all but recovery, open only) */
+    public boolean formattable() {
+        return this != RECOVERY;
+    }
+
     /** @return the letter used in {@code dmsetup table} */
     public char code() {
         return code;

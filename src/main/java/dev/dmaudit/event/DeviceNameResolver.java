@@ -10,26 +10,56 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Names device-mapper devices from sysfs: {@code /sys/dev/block/MAJ:MIN/dm/name}, {@code dm/uuid}
- * and {@code slaves/} (the backing devices). Names seen while a device existed are remembered, so
- * a {@code dtr} or a late DM_EVENT after removal still names it. Bounded LRU memory.
+ * Names device-mapper devices for audit events: from sysfs ({@code /sys/dev/block/MAJ:MIN/dm/name},
+ * {@code dm/uuid}, {@code diskseq}, {@code slaves/}) checked against what the audit stream itself
+ * says about the number's owner.
+ *
+ * <p>The kernel reuses a freed minor at once, and an event is read some time after it happened,
+ * so what sysfs shows when the event is processed may be a later owner of the number. The rules
+ * ({@link #nameFor}): a {@code ctr} or {@code dtr} record for a number means the owner may change,
+ * so what was remembered for it is forgotten; a name is remembered only for an owner the stream
+ * and sysfs agree on (identity = name, uuid and {@code diskseq}, which the kernel gives each new
+ * disk); a failed constructor is never named (that device never existed under a name sysfs could
+ * show: sysfs shows nothing or the next owner). Whenever the two sources cannot be reconciled the
+ * answer is null — null, never a wrong name.
+ *
+ * <p>What stays open: a bio-level event whose device the resolver has not seen before (listener
+ * started later) and which was read only after the device was removed and the number re-used by a
+ * device whose constructor the stream has not shown yet is named after that newer device. It
+ * needs a removal and a re-creation between the kernel emitting the record and the listener
+ * reading it.
  */
 public final class DeviceNameResolver {
     /**
      * What sysfs said about a device.
      *
-     * @param name   the dm name (as under /dev/mapper)
-     * @param uuid   the dm uuid, or null
-     * @param slaves the backing devices' kernel names (e.g. loop0)
+     * @param name    the dm name (as under /dev/mapper)
+     * @param uuid    the dm uuid, or null
+     * @param diskseq the kernel's disk sequence number (new for every disk it creates; Linux 5.15+),
+     *                or null when sysfs has none
+     * @param slaves  the backing devices' kernel names (e.g. loop0)
      */
-    public record DeviceInfo(String name, String uuid, List<String> slaves) {
+    public record DeviceInfo(String name, String uuid, String diskseq, List<String> slaves) {
+        /**
+         * @param other another reading, may be null
+         * @return true when both readings are of the same device instance (same name, uuid and
+         *         diskseq), not merely of the same number
+         */
+        public boolean sameOwner(DeviceInfo other) {
+            return other != null && name.equals(other.name) && Objects.equals(uuid, other.uuid)
+                    && Objects.equals(diskseq, other.diskseq);
+        }
     }
 
     private static final int MAX_REMEMBERED = 4096;
+    /** Re-reads when sysfs changed between the two reads of one lookup (a device came or went). */
+    private static final int READ_ATTEMPTS = 3;
     private final Path sysfsRoot;
-    private final Map<DeviceNumber, DeviceInfo> remembered = new LinkedHashMap<>(64, 0.75f, true) {
+    /** The owner of a number as last confirmed by an event, with no ctr/dtr seen since. */
+    private final Map<DeviceNumber, DeviceInfo> owners = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -49,30 +79,129 @@ public final class DeviceNameResolver {
     }
 
     /**
-     * @param dev a device number
-     * @return what sysfs says now, or what it said last while the device existed; null if never seen
+     * The name of the device an event is about, as it was when the kernel emitted the event. Call it
+     * for every DM event of a stream, in stream order: the ctr/dtr records tell it when a number
+     * changes owner.
+     *
+     * @param event a DM event
+     * @return the device's dm name, or null when it cannot be known for sure
      */
-    public synchronized DeviceInfo lookup(DeviceNumber dev) {
+    public synchronized String nameFor(DmEvent event) {
+        DeviceNumber dev = event.device();
         if (dev == null) {
             return null;
         }
-        Path dir = sysfsRoot.resolve("dev/block").resolve(dev.major() + ":" + dev.minor());
-        String name = readLine(dir.resolve("dm/name"));
-        if (name != null) {
-            DeviceInfo info = new DeviceInfo(name, readLine(dir.resolve("dm/uuid")), slaves(dir.resolve("slaves")));
-            remembered.put(dev, info);
-            return info;
+        boolean ctrOk = false;
+        boolean ctrFailed = false;
+        boolean dtr = false;
+        for (DmRecord r : event.records()) {
+            if (r instanceof DmControl c && dev.equals(c.device())) {
+                DmOp op = c.knownOp();
+                if (op == DmOp.CTR) {
+                    ctrOk |= c.success();
+                    ctrFailed |= !c.success();
+                } else if (op == DmOp.DTR) {
+                    dtr = true;
+                }
+            }
         }
-        return remembered.get(dev);
+        if (ctrFailed) {
+            // Nothing the stream or sysfs shows belongs to a device whose table never loaded: a
+            // first load leaves no sysfs entry, and by now the number may have its next owner.
+            owners.remove(dev);
+            return null;
+        }
+        if (ctrOk) {
+            return constructed(dev, event.syscall(), owners.remove(dev));
+        }
+        if (dtr) {
+            // The first dtr since the owner was confirmed is that owner's: another device can take
+            // the number only after it. Whatever sysfs shows now (nothing, the same, a successor).
+            DeviceInfo last = owners.remove(dev);
+            return last == null ? null : last.name();
+        }
+        DeviceInfo known = owners.get(dev);
+        if (known != null) {
+            // No ctr/dtr since it was confirmed: the event is still its owner's, even if sysfs
+            // already shows a successor whose records come later in the stream.
+            return known.name();
+        }
+        DeviceInfo now = read(dev);
+        if (now != null) {
+            owners.put(dev, now);
+        }
+        return now == null ? null : now.name();
+    }
+
+    /** A table was loaded: the device is the one sysfs shows only if the stream agrees. */
+    private String constructed(DeviceNumber dev, SyscallInfo syscall, DeviceInfo before) {
+        DeviceInfo now = read(dev);
+        if (now == null) {
+            return null; // removed before we looked: its name is gone
+        }
+        // A reload of the device we knew (same instance still there), or the command that loaded
+        // the table named the device sysfs shows: a later owner was created by another command.
+        if (now.sameOwner(before) || namedIn(syscall, now.name())) {
+            owners.put(dev, now);
+            return now.name();
+        }
+        return null;
+    }
+
+    private static boolean namedIn(SyscallInfo syscall, String name) {
+        String title = syscall == null ? null : syscall.proctitle();
+        if (title == null) {
+            return false;
+        }
+        for (String arg : title.split(" ")) {
+            if (arg.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What sysfs says about a number now, without the audit stream's context: a later owner of
+     * the number if the device of interest is gone. Use {@link #nameFor} for events.
+     *
+     * @param dev a device number
+     * @return the current device, or null when there is none (or it changed while being read)
+     */
+    public DeviceInfo lookup(DeviceNumber dev) {
+        return dev == null ? null : read(dev);
     }
 
     /**
      * @param dev a device number
-     * @return its dm name, or null
+     * @return the dm name of the device that has the number now, or null
+     * @see #lookup(DeviceNumber)
      */
     public String name(DeviceNumber dev) {
         DeviceInfo i = lookup(dev);
         return i == null ? null : i.name();
+    }
+
+    /** Reads name, uuid and diskseq twice; equal readings are one device, else retry, then null. */
+    private DeviceInfo read(DeviceNumber dev) {
+        Path dir = sysfsRoot.resolve("dev/block").resolve(dev.major() + ":" + dev.minor());
+        DeviceInfo first = readOnce(dir);
+        for (int i = 0; i < READ_ATTEMPTS && first != null; i++) {
+            DeviceInfo second = readOnce(dir);
+            if (first.sameOwner(second)) {
+                return new DeviceInfo(first.name(), first.uuid(), first.diskseq(), slaves(dir.resolve("slaves")));
+            }
+            first = second;
+        }
+        return null;
+    }
+
+    private static DeviceInfo readOnce(Path dir) {
+        String name = readLine(dir.resolve("dm/name"));
+        if (name == null) {
+            return null;
+        }
+        return new DeviceInfo(name, readLine(dir.resolve("dm/uuid")), readLine(dir.resolve("diskseq")), List.of());
     }
 
     private static String readLine(Path p) {

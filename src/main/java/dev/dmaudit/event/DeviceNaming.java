@@ -14,7 +14,7 @@ final class DeviceNaming implements EventStage {
     public void accept(Event event, Consumer<Event> next) {
         DmEvent dm = event.dm();
         if (dm != null) {
-            String name = names.name(dm.device());
+            String name = names.nameFor(dm);
             if (name != null) {
                 event = event.withDm(dm.withDeviceName(name));
             }

@@ -14,6 +14,7 @@ import static org.mockito.Mockito.when;
 
 import dev.dmaudit.dm.CommandResult;
 import dev.dmaudit.dm.CommandRunner;
+import dev.dmaudit.dm.IntegrityMode;
 import dev.dmaudit.dm.ToolMissingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,16 @@ class IntegrityCommandTest {
         assertThat(r.out()).isEqualTo("result: formatted\ntarget: " + dev + "\n");
         verify(runner).run(List.of("integritysetup", "format", "--batch-mode", "--integrity", "sha256",
                 "--integrity-bitmap-mode", "--tag-size", "32", dev), Duration.ofHours(6));
+    }
+
+    @Test
+    void formatRefusesTheOpenOnlyRecoveryModeAsAUsageError() throws Exception {
+        CliRun r = CliRun.of("integrity", "format", "--yes", "--mode", "recovery", dev);
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).isEqualTo("dmaudit: integrity format: --mode recovery is for open only; "
+                + "format takes journal, bitmap or direct\n");
+        verifyNoInteractions(runner);
+        assertThat(IntegrityMode.RECOVERY.formattable()).isFalse();
     }
 
     @Test
