@@ -2,13 +2,8 @@ package dev.dmaudit.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.dmaudit.netlink.AuditSocket;
-import dev.dmaudit.netlink.AuditSocketOptions;
-import dev.dmaudit.netlink.AuditStatus;
-import dev.dmaudit.netlink.Capabilities;
-import dev.dmaudit.netlink.Mode;
-import dev.dmaudit.netlink.NetlinkException;
-import dev.dmaudit.netlink.ProcFiles;
+import dev.dmaudit.api.DmAuditException;
+import dev.dmaudit.api.KernelAudit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -36,23 +31,20 @@ public final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** What the command reports. */
-    record Report(AuditStatus status, String daemonComm, Capabilities caps, Boolean initialNetNamespace,
-                  DmAuditVerdict.Result verdict) {
+    record Report(KernelAudit.Status status, DmAuditVerdict.Result verdict) {
     }
 
     @Override
     public Integer call() throws IOException {
-        AuditStatus st;
-        try (AuditSocket s = AuditSocket.open(Mode.CONTROL, AuditSocketOptions.defaults())) {
-            st = s.status();
-        } catch (NetlinkException e) {
-            throw NetlinkFailures.toCli(e);
+        KernelAudit.Status st;
+        try {
+            st = KernelAudit.read();
+        } catch (DmAuditException e) {
+            throw ApiFailures.toCli(e);
         }
-        Capabilities caps = Capabilities.current();
-        Boolean initialNs = ProcFiles.inInitialNetNamespace();
         DmAuditVerdict.Result verdict = DmAuditVerdict.judge(DmAuditVerdict.Host.system(), st.auditEnabled(),
-                caps.known() ? caps.has(Capabilities.CAP_AUDIT_READ) : null, initialNs);
-        Report r = new Report(st, ProcFiles.comm(st.pid()), caps, initialNs, verdict);
+                st.capAuditRead(), st.initialNetNamespace());
+        Report r = new Report(st, verdict);
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
             writeJson(r, out);
@@ -64,35 +56,33 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     static void writeText(Report r, PrintWriter out) {
-        AuditStatus s = r.status();
+        KernelAudit.Status s = r.status();
         out.printf("audit:              %s (enabled=%d)%n", s.enabled() == 0 ? "off" : s.enabled() == 2 ? "on, locked" : "on",
                 s.enabled());
         out.printf("DM audit records:   %s%n", Sanitize.oneLine(r.verdict().line()));
         out.printf("audit daemon:       %s%n", s.pid() == 0 ? "none registered"
-                : "pid " + s.pid() + " (" + (r.daemonComm() == null ? "?" : Sanitize.oneLine(r.daemonComm())) + ")");
+                : "pid " + s.pid() + " (" + (s.daemonComm() == null ? "?" : Sanitize.oneLine(s.daemonComm())) + ")");
         out.printf("failure mode:       %d (%s)%n", s.failure(), failureName(s.failure()));
         out.printf("rate limit:         %s%n", s.rateLimit() == 0 ? "none" : s.rateLimit() + " records/s");
         out.printf("backlog:            %d queued, limit %d%n", s.backlog(), s.backlogLimit());
         out.printf("lost (kernel):      %d (records the kernel dropped from its own queues; not multicast loss)%n",
                 s.lost());
-        if (s.has(AuditStatus.FIELD_FEATURE_BITMAP)) {
-            out.printf("feature bitmap:     0x%x%n", s.featureBitmap());
+        if (s.featureBitmap().isPresent()) {
+            out.printf("feature bitmap:     0x%x%n", s.featureBitmap().getAsLong());
         }
-        if (s.has(AuditStatus.FIELD_BACKLOG_WAIT_TIME)) {
-            out.printf("backlog wait time:  %d%s%n", s.backlogWaitTime(),
-                    s.has(AuditStatus.FIELD_BACKLOG_WAIT_TIME_ACTUAL) ? " (actual " + s.backlogWaitTimeActual() + ")" : "");
+        if (s.backlogWaitTime().isPresent()) {
+            out.printf("backlog wait time:  %d%s%n", s.backlogWaitTime().getAsLong(), s.backlogWaitTimeActual().isPresent()
+                    ? " (actual " + s.backlogWaitTimeActual().getAsLong() + ")" : "");
         }
-        Capabilities c = r.caps();
-        out.printf("our capabilities:   %s%n", !c.known() ? "unknown"
-                : "CAP_AUDIT_READ " + yesNo(c.has(Capabilities.CAP_AUDIT_READ))
-                        + ", CAP_AUDIT_CONTROL " + yesNo(c.has(Capabilities.CAP_AUDIT_CONTROL)));
-        out.printf("network namespace:  %s%n", r.initialNetNamespace() == null ? "unknown"
-                : r.initialNetNamespace() ? "initial (multicast works)"
+        out.printf("our capabilities:   %s%n", s.capAuditRead() == null ? "unknown"
+                : "CAP_AUDIT_READ " + yesNo(s.capAuditRead()) + ", CAP_AUDIT_CONTROL " + yesNo(s.capAuditControl()));
+        out.printf("network namespace:  %s%n", s.initialNetNamespace() == null ? "unknown"
+                : s.initialNetNamespace() ? "initial (multicast works)"
                 : "not the initial one: multicast mode receives nothing here");
     }
 
     static void writeJson(Report r, PrintWriter out) throws IOException {
-        AuditStatus s = r.status();
+        KernelAudit.Status s = r.status();
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
@@ -107,32 +97,32 @@ public final class StatusCommand implements Callable<Integer> {
             g.writeNumberField("failure", s.failure());
             g.writeNumberField("pid", s.pid());
             if (s.pid() != 0) {
-                g.writeStringField("daemon_comm", r.daemonComm());
+                g.writeStringField("daemon_comm", s.daemonComm());
             }
             g.writeNumberField("rate_limit", s.rateLimit());
             g.writeNumberField("backlog_limit", s.backlogLimit());
             g.writeNumberField("lost", s.lost());
             g.writeNumberField("backlog", s.backlog());
-            if (s.has(AuditStatus.FIELD_FEATURE_BITMAP)) {
-                g.writeNumberField("feature_bitmap", s.featureBitmap());
+            if (s.featureBitmap().isPresent()) {
+                g.writeNumberField("feature_bitmap", s.featureBitmap().getAsLong());
             }
-            if (s.has(AuditStatus.FIELD_BACKLOG_WAIT_TIME)) {
-                g.writeNumberField("backlog_wait_time", s.backlogWaitTime());
+            if (s.backlogWaitTime().isPresent()) {
+                g.writeNumberField("backlog_wait_time", s.backlogWaitTime().getAsLong());
             }
-            if (s.has(AuditStatus.FIELD_BACKLOG_WAIT_TIME_ACTUAL)) {
-                g.writeNumberField("backlog_wait_time_actual", s.backlogWaitTimeActual());
+            if (s.backlogWaitTimeActual().isPresent()) {
+                g.writeNumberField("backlog_wait_time_actual", s.backlogWaitTimeActual().getAsLong());
             }
             g.writeObjectFieldStart("capabilities");
-            if (r.caps().known()) {
-                g.writeBooleanField("CAP_AUDIT_READ", r.caps().has(Capabilities.CAP_AUDIT_READ));
-                g.writeBooleanField("CAP_AUDIT_CONTROL", r.caps().has(Capabilities.CAP_AUDIT_CONTROL));
+            if (s.capAuditRead() != null) {
+                g.writeBooleanField("CAP_AUDIT_READ", s.capAuditRead());
+                g.writeBooleanField("CAP_AUDIT_CONTROL", s.capAuditControl());
             }
             g.writeEndObject();
             g.writeFieldName("initial_net_namespace");
-            if (r.initialNetNamespace() == null) {
+            if (s.initialNetNamespace() == null) {
                 g.writeNull();
             } else {
-                g.writeBoolean(r.initialNetNamespace());
+                g.writeBoolean(s.initialNetNamespace());
             }
             g.writeEndObject();
         }

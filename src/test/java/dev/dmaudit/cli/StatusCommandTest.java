@@ -1,15 +1,14 @@
 package dev.dmaudit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.dmaudit.netlink.AuditStatus;
-import dev.dmaudit.netlink.Capabilities;
-import dev.dmaudit.netlink.DaemonSlotTakenException;
-import dev.dmaudit.netlink.NetlinkException;
+import dev.dmaudit.api.DmAuditException;
+import dev.dmaudit.api.KernelAudit;
+import dev.dmaudit.testing.Live;
+import java.util.OptionalLong;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -17,12 +16,18 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class StatusCommandTest {
-    private static final AuditStatus STATUS = new AuditStatus(11, 0, 1, 1, 812, 0, 64, 3, 0, 127, 15000, 0);
+    private static final KernelAudit.Status STATUS = status(1, "auditd", OptionalLong.of(127), true, false, null);
+
+    private static KernelAudit.Status status(int enabled, String comm, OptionalLong bitmap, Boolean read, Boolean control,
+                                             Boolean initialNs) {
+        return new KernelAudit.Status(enabled, 1, 812, comm, 0, 64, 3, 0, bitmap,
+                bitmap.isPresent() ? OptionalLong.of(15000) : OptionalLong.empty(),
+                bitmap.isPresent() ? OptionalLong.of(0) : OptionalLong.empty(), read, control, initialNs);
+    }
     private static final DmAuditVerdict.Result ARRIVE = new DmAuditVerdict.Result(DmAuditVerdict.Outcome.WILL_ARRIVE, List.of());
     private static final DmAuditVerdict.Result AUDIT_OFF = new DmAuditVerdict.Result(DmAuditVerdict.Outcome.WILL_NOT,
             List.of("kernel auditing is off (auditctl -e 1, or listen --enable-audit)"));
@@ -52,8 +57,7 @@ class StatusCommandTest {
     @Test
     void jsonCarriesEveryFieldTheKernelSent() throws Exception {
         StringWriter w = new StringWriter();
-        StatusCommand.writeJson(new StatusCommand.Report(STATUS, "auditd", Capabilities.parse("2000000000"), null, ARRIVE),
-                new PrintWriter(w));
+        StatusCommand.writeJson(new StatusCommand.Report(STATUS, ARRIVE), new PrintWriter(w));
         Map<String, Object> m = parse(w.toString());
         assertThat(m).containsEntry("enabled", 1L).containsEntry("dm_records_now", true).containsEntry("dm_audit_records", "will arrive").containsEntry("pid", 812L)
                 .containsEntry("daemon_comm", "auditd").containsEntry("lost", 3L).containsEntry("feature_bitmap", 127L)
@@ -61,9 +65,9 @@ class StatusCommandTest {
                 .containsEntry("capabilities.CAP_AUDIT_CONTROL", false).containsEntry("initial_net_namespace", "null");
         // An old kernel's short reply: the absent fields are left out, not invented.
         StringWriter old = new StringWriter();
-        AuditStatus shortReply = new AuditStatus(8, 0, 0, 1, 0, 0, 64, 0, 0, 0, 0, 0);
-        StatusCommand.writeJson(new StatusCommand.Report(shortReply, null, Capabilities.parse(null), true, AUDIT_OFF),
-                new PrintWriter(old));
+        KernelAudit.Status shortReply = new KernelAudit.Status(0, 1, 0, null, 0, 64, 0, 0, OptionalLong.empty(),
+                OptionalLong.empty(), OptionalLong.empty(), null, null, true);
+        StatusCommand.writeJson(new StatusCommand.Report(shortReply, AUDIT_OFF), new PrintWriter(old));
         assertThat(parse(old.toString())).doesNotContainKeys("feature_bitmap", "backlog_wait_time", "daemon_comm")
                 .containsEntry("dm_records_now", false).containsEntry("dm_audit_records", "will not")
                 .containsEntry("initial_net_namespace", true);
@@ -72,8 +76,8 @@ class StatusCommandTest {
     @Test
     void textSaysWhetherRecordsComeAndEscapesTheDaemonName() {
         StringWriter w = new StringWriter();
-        StatusCommand.writeText(new StatusCommand.Report(STATUS.withEnabled(0), "evil\u001b[2J", Capabilities.parse("0"),
-                false, AUDIT_OFF), new PrintWriter(w));
+        StatusCommand.writeText(new StatusCommand.Report(status(0, "evil\u001b[2J", OptionalLong.of(127), false, false, false),
+                AUDIT_OFF), new PrintWriter(w));
         String t = w.toString();
         assertThat(t).contains("audit:              off (enabled=0)").contains("DM audit records:   will not, because kernel auditing is off")
                 .contains("pid 812 (evil\\x1b[2J)").contains("CAP_AUDIT_READ no, CAP_AUDIT_CONTROL no")
@@ -81,18 +85,19 @@ class StatusCommandTest {
     }
 
     @Test
-    void transportFailuresMapToExitCodes() {
-        assertThat(NetlinkFailures.toCli(NetlinkException.forErrno("AUDIT_GET", 1, null, "CAP_AUDIT_CONTROL")).exitCode())
-                .isEqualTo(ExitCodes.NO_PERMISSION);
-        assertThat(NetlinkFailures.toCli(NetlinkException.forErrno("socket", 93, null, "x")).exitCode())
+    void libraryFailuresMapToExitCodes() {
+        assertThat(ApiFailures.toCli(failure(DmAuditException.Kind.PERMISSION)).exitCode()).isEqualTo(ExitCodes.NO_PERMISSION);
+        assertThat(ApiFailures.toCli(failure(DmAuditException.Kind.UNSUPPORTED)).exitCode()).isEqualTo(ExitCodes.AUDIT_UNSUPPORTED);
+        assertThat(ApiFailures.toCli(failure(DmAuditException.Kind.NOT_INITIAL_NAMESPACE)).exitCode())
                 .isEqualTo(ExitCodes.AUDIT_UNSUPPORTED);
-        assertThat(NetlinkFailures.toCli(NetlinkException.forErrno("AUDIT_GET", 111, null, "x")).exitCode())
-                .isEqualTo(ExitCodes.AUDIT_UNSUPPORTED);
-        CliFailure taken = NetlinkFailures.toCli(new DaemonSlotTakenException(812, "auditd"));
+        CliFailure taken = ApiFailures.toCli(failure(DmAuditException.Kind.DAEMON_SLOT_TAKEN));
         assertThat(taken.exitCode()).isEqualTo(ExitCodes.DAEMON_SLOT_TAKEN);
-        assertThat(taken).hasMessageContaining("pid 812 (auditd)");
-        assertThat(NetlinkFailures.toCli(NetlinkException.forErrno("recvfrom", 9, null, "x")).exitCode())
-                .isEqualTo(ExitCodes.SOFTWARE);
+        assertThat(taken).hasMessage("bind: EX (x): says why");
+        assertThat(ApiFailures.toCli(failure(DmAuditException.Kind.OTHER)).exitCode()).isEqualTo(ExitCodes.SOFTWARE);
+    }
+
+    private static DmAuditException failure(DmAuditException.Kind kind) {
+        return new DmAuditException(kind, "EX", "bind: EX (x): says why", null);
     }
 
     private static String[] run(String... args) {
@@ -106,9 +111,8 @@ class StatusCommandTest {
     }
 
     @Test
-    @Tag("live")
+    @Live
     void liveStatusInBothFormats() throws Exception {
-        assumeTrue(Capabilities.current().has(Capabilities.CAP_AUDIT_CONTROL), "needs root (CAP_AUDIT_CONTROL)");
         String[] json = run("status", "--format", "json");
         assertThat(json[0]).as(json[2]).isEqualTo("0");
         Map<String, Object> m = parse(json[1]);
