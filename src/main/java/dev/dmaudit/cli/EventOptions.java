@@ -3,7 +3,7 @@ package dev.dmaudit.cli;
 import dev.dmaudit.api.ListenerBuilder;
 import dev.dmaudit.event.EventFilter;
 import dev.dmaudit.event.EventPipeline;
-import dev.dmaudit.sink.EventFormat;
+import dev.dmaudit.sink.OutputFormat;
 import java.time.Duration;
 import dev.dmaudit.record.RecordTypes;
 import dev.dmaudit.record.TypeMapping;
@@ -22,7 +22,7 @@ final class EventOptions {
     CommandSpec spec;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "text, json or raw (default: ${DEFAULT-VALUE}).")
-    EventFormat format = EventFormat.TEXT;
+    OutputFormat format = OutputFormat.TEXT;
 
     @Option(names = "--all", description = "Every audit event, not only device-mapper ones.")
     boolean all;

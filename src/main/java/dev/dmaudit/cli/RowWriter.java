@@ -1,5 +1,6 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.sink.OutputFormat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
@@ -17,9 +18,20 @@ final class RowWriter {
     private static final JsonFactory JSON = JsonFactory.builder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
     private final PrintWriter out;
-    private final ToolFormat format;
+    private final OutputFormat format;
 
-    RowWriter(PrintWriter out, ToolFormat format) {
+    /**
+     * @param format a format asked for a table
+     * @throws CliFailure (usage) for RAW: raw is auditd's log lines, which only events have
+     */
+    static void requireTable(OutputFormat format) {
+        if (format == OutputFormat.RAW) {
+            throw new CliFailure(ExitCodes.USAGE, "--format raw is for events (listen, decode); tables take text or json");
+        }
+    }
+
+    RowWriter(PrintWriter out, OutputFormat format) {
+        requireTable(format);
         this.out = out;
         this.format = format;
     }
@@ -27,7 +39,7 @@ final class RowWriter {
     /** A list: in text one line of {@code key=value} pairs per row. */
     void lines(List<Row> rows) {
         for (Row row : rows) {
-            if (format == ToolFormat.JSON) {
+            if (format == OutputFormat.JSON) {
                 json(row);
             } else {
                 out.println(row.fields().entrySet().stream()
@@ -40,7 +52,7 @@ final class RowWriter {
 
     /** A single object: in text one {@code key: value} line per field. */
     void block(Row row) {
-        if (format == ToolFormat.JSON) {
+        if (format == OutputFormat.JSON) {
             json(row);
         } else {
             row.fields().forEach((k, v) -> out.println(k + ": " + textValue(v, false)));

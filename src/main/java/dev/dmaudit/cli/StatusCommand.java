@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.dmaudit.api.DmAuditException;
 import dev.dmaudit.api.KernelAudit;
+import dev.dmaudit.sink.OutputFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -20,12 +21,10 @@ import picocli.CommandLine.Spec;
             "device-mapper loaded, CONFIG_DM_AUDIT, auditing on, our capabilities.",
             "Needs root or CAP_AUDIT_CONTROL."})
 public final class StatusCommand implements Callable<Integer> {
-    /** Output formats. */
-    enum Format { text, json }
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
+            description = "Output format: text or json (default: text).")
+    OutputFormat format;
 
     @Spec
     CommandSpec spec;
@@ -46,7 +45,8 @@ public final class StatusCommand implements Callable<Integer> {
                 st.capAuditRead(), st.initialNetNamespace());
         Report r = new Report(st, verdict);
         PrintWriter out = spec.commandLine().getOut();
-        if (format == Format.json) {
+        RowWriter.requireTable(format);
+        if (format == OutputFormat.JSON) {
             writeJson(r, out);
         } else {
             writeText(r, out);

@@ -1,5 +1,6 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.sink.OutputFormat;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Option;
 final class ToolOptions {
     @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
             description = "Output format: text or json (one object per line). Default: ${DEFAULT-VALUE}.")
-    ToolFormat format;
+    OutputFormat format;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Kill the tool after this long (30s, 5m, 2h; a bare number is seconds). Default: 30s; integrity format: 6h.")

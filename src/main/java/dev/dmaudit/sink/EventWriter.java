@@ -5,7 +5,7 @@ import dev.dmaudit.dm.DeviceHealth;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Writes events in one {@link EventFormat}; one event is one line (raw: one line per record). */
+/** Writes events in one {@link OutputFormat}; one event is one line (raw: one line per record). */
 public interface EventWriter {
     /**
      * @param event  the delivered event (a coalesced run's repeats carry their count and times)
@@ -22,7 +22,7 @@ public interface EventWriter {
      * @param out    where to write (not closed by the writer)
      * @return a writer
      */
-    static EventWriter create(EventFormat format, OutputStream out) {
+    static EventWriter create(OutputFormat format, OutputStream out) {
         return switch (format) {
             case TEXT -> new TextEventWriter(out);
             case JSON -> new JsonEventWriter(out);

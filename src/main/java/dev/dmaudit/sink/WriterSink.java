@@ -28,7 +28,7 @@ public final class WriterSink implements Sink {
      * @param out    where to write (flushed, never closed, by the sink)
      * @return the sink
      */
-    public static WriterSink of(EventFormat format, OutputStream out) {
+    public static WriterSink of(OutputFormat format, OutputStream out) {
         return new WriterSink(EventWriter.create(format, out), e -> null);
     }
 
@@ -39,7 +39,7 @@ public final class WriterSink implements Sink {
      *               null; called on the delivering thread, never the reader's
      * @return the sink
      */
-    public static WriterSink of(EventFormat format, OutputStream out, Function<Event, DeviceHealth> status) {
+    public static WriterSink of(OutputFormat format, OutputStream out, Function<Event, DeviceHealth> status) {
         return new WriterSink(EventWriter.create(format, out), status);
     }
 

@@ -12,7 +12,7 @@ import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.CollectingSink;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.EventPipeline;
-import dev.dmaudit.sink.EventFormat;
+import dev.dmaudit.sink.OutputFormat;
 import dev.dmaudit.sink.EventWriter;
 import dev.dmaudit.record.AuditFields;
 import dev.dmaudit.record.AuditLogParser;
@@ -108,7 +108,7 @@ class OutputPropertyTest {
     void unknownTypeNamesFromALogAreMadeVisible() throws IOException {
         AuditRecord r = new AuditLogParser().parse("type=\u001b]0;owned\u0007\u001b[2J msg=audit(1.000:1): a=b");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EventWriter w = EventWriter.create(EventFormat.TEXT, out);
+        EventWriter w = EventWriter.create(OutputFormat.TEXT, out);
         w.write(Event.of(new AuditEvent(1, 1000, List.of(r), AuditEvent.Completion.STANDALONE), null), null);
         w.flush();
         assertThat(out.toString(StandardCharsets.UTF_8))
@@ -221,8 +221,8 @@ class OutputPropertyTest {
     private static final class Output {
         final ByteArrayOutputStream jsonBytes = new ByteArrayOutputStream();
         final ByteArrayOutputStream textBytes = new ByteArrayOutputStream();
-        final EventWriter json = EventWriter.create(EventFormat.JSON, jsonBytes);
-        final EventWriter text = EventWriter.create(EventFormat.TEXT, textBytes);
+        final EventWriter json = EventWriter.create(OutputFormat.JSON, jsonBytes);
+        final EventWriter text = EventWriter.create(OutputFormat.TEXT, textBytes);
     }
 
     private static void check(Case c, Output out) {

@@ -6,7 +6,7 @@ import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.DmRecord;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.EventPipeline;
-import dev.dmaudit.sink.EventFormat;
+import dev.dmaudit.sink.OutputFormat;
 import dev.dmaudit.sink.EventWriter;
 import dev.dmaudit.record.AuditFields;
 import dev.dmaudit.record.AuditRecord;
@@ -67,9 +67,9 @@ final class DecoderChecks {
         }
         check(grouped <= records, "events hold more records than were decoded");
         EventWriter[] writers = {
-            EventWriter.create(EventFormat.JSON, NULL_OUT),
-            EventWriter.create(EventFormat.TEXT, NULL_OUT),
-            EventWriter.create(EventFormat.RAW, NULL_OUT),
+            EventWriter.create(OutputFormat.JSON, NULL_OUT),
+            EventWriter.create(OutputFormat.TEXT, NULL_OUT),
+            EventWriter.create(OutputFormat.RAW, NULL_OUT),
         };
         try {
             for (Event ev : events.events) {
