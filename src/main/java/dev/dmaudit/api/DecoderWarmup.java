@@ -6,8 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Runs the listener's pipeline, built with the listener's settings, over synthetic datagrams before
- * the socket opens, so the JIT has compiled the read path (framing, parsing, grouping, typing,
+ * Runs the listener's pipeline, built with the listener's settings, over synthetic datagrams when it
+ * starts, before the reader thread, so the JIT has compiled the read path (framing, parsing, grouping, typing,
  * filtering, the queue hand-off) when the first burst arrives. Measured (tools/bench-overload
  * syscalls): without it a cold listener took ~270k records/s in its first second of a ~410k/s
  * SYSCALL storm, then kept up; the difference overran the receive buffer (ENOBUFS, ~200k records

@@ -46,9 +46,13 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private final AtomicLong datagrams = new AtomicLong();
     private final AtomicLong consumerErrors = new AtomicLong();
 
-    DmAuditListener(ListenerSettings settings, RecordSource source) {
+    /** Whether start/open still has to warm the pipeline up (once, before the reader starts). */
+    private boolean warmUpFirst;
+
+    DmAuditListener(ListenerSettings settings, RecordSource source, boolean warmUp) {
         this.settings = settings;
         this.source = source;
+        this.warmUpFirst = warmUp;
         this.queue = new EventQueue(settings.queueCapacity);
         this.sinks = Sinks.of(settings.sinks);
         this.pipeline = settings.pipeline(queue, true);
@@ -180,6 +184,10 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         }
         if (closed.get()) {
             throw new IllegalStateException("closed");
+        }
+        if (warmUpFirst) {
+            warmUpFirst = false;
+            DecoderWarmup.run(settings); // the socket is open: what comes meanwhile waits in its buffer
         }
         reader = new Thread(this::readLoop, "dmaudit-reader");
         reader.setDaemon(true);

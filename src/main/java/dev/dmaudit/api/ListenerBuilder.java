@@ -144,9 +144,10 @@ public final class ListenerBuilder {
     }
 
     /**
-     * @param warmUp before opening the kernel socket, run the pipeline on ~0.4 s of synthetic
-     *     records so that a burst arriving right after start does not meet a cold JIT (default
-     *     true; only for the kernel source)
+     * @param warmUp when the listener starts, run the pipeline on ~0.4 s of synthetic records
+     *     before the reader, so that a burst arriving right after start does not meet a cold JIT
+     *     (default true; only for the kernel source). The socket is open by then: records that
+     *     come meanwhile wait in its receive buffer, none is missed
      * @return this
      */
     public ListenerBuilder warmUp(boolean warmUp) {
@@ -192,11 +193,8 @@ public final class ListenerBuilder {
      *     no audit, wrong namespace or daemon slot taken, its message the syscall and errno
      */
     public DmAuditListener build() {
-        if (source == null && c.warmUp) {
-            DecoderWarmup.run(c);
-        }
         RecordSource s = source != null ? source
                 : KernelSources.open(c.mode, c.enableAudit, c.receiveBufferBytes, c.filter, c.typeMapping);
-        return new DmAuditListener(c, s);
+        return new DmAuditListener(c, s, source == null && c.warmUp);
     }
 }
