@@ -13,8 +13,13 @@ import java.nio.charset.StandardCharsets;
  */
 record CliRun(int exitCode, String out, String err) {
     static synchronized CliRun run(byte[] stdin, String... args) {
+        return run(stdin, new ByteArrayOutputStream(), args);
+    }
+
+    /** As {@link #run(byte[], String...)}, with stdout going to {@code out} (e.g. a pipe whose reader left). */
+    static synchronized CliRun run(byte[] stdin, java.io.OutputStream stdout, String... args) {
         PrintStream savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.io.OutputStream out = stdout;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8)); // loggers write there
@@ -22,7 +27,8 @@ record CliRun(int exitCode, String out, String err) {
             var cl = Main.newCommandLine(new Streams(in, out));
             cl.setErr(new java.io.PrintWriter(System.err, true));
             int rc = cl.execute(args);
-            return new CliRun(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new CliRun(rc, out instanceof ByteArrayOutputStream b ? b.toString(StandardCharsets.UTF_8) : "",
+                    err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(savedErr);
         }

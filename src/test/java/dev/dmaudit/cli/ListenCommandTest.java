@@ -110,6 +110,50 @@ class ListenCommandTest {
         assertThat(dir.resolve("target.txt")).doesNotExist();
     }
 
+    /** {@code listen | head -1}: the reader of stdout goes away; Unix tools then end quietly. */
+    @Test
+    void aClosedPipeEndsQuietly() {
+        CliRun r = CliRun.run(null, new ClosedPipe(200), "listen", "--timeout", "2s");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("Exception", "Broken pipe", "\tat ");
+    }
+
+    @Test
+    void aFullDiskIsOneLineAndExitEleven() {
+        CliRun r = CliRun.run(null, new ClosedPipe(200, "No space left on device"), "listen", "--timeout", "2s");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.OUTPUT_ERROR);
+        assertThat(r.err()).contains("dmaudit: cannot write output: No space left on device").doesNotContain("\tat ");
+    }
+
+    /** Takes {@code room} bytes, then fails as write(2) does on a pipe whose reader left (or a full disk). */
+    static final class ClosedPipe extends java.io.OutputStream {
+        private int room;
+        private final String error;
+
+        ClosedPipe(int room) {
+            this(room, "Broken pipe");
+        }
+
+        ClosedPipe(int room, String error) {
+            this.room = room;
+            this.error = error;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > room) {
+                room = 0;
+                throw new IOException(error);
+            }
+            room -= len;
+        }
+    }
+
     @Test
     void outputToDevNullIsNotAnOutputError() {
         // fsync(2) of /dev/null (or a FIFO) fails with EINVAL; that is no write failure.
