@@ -92,10 +92,12 @@ public final class NetlinkFrames {
 
     /**
      * @param type a netlink message type
-     * @return true for audit records (kernel or user messages), false for NLMSG_* and control replies
+     * @return true for audit records (kernel or user messages), false for NLMSG_* and control replies.
+     *     Two types below 1100 are records, not commands: USER (1005, what {@code auditctl -m} sends)
+     *     and LOGIN (1006, the kernel's loginuid change); the rest of 1000-1099 are requests and replies
      */
     public static boolean isAuditRecord(int type) {
-        return type >= RecordTypes.FIRST_USER_MSG;
+        return type >= RecordTypes.FIRST_USER_MSG || type == RecordTypes.USER || type == RecordTypes.LOGIN;
     }
 
     static int align4(int n) {

@@ -34,6 +34,10 @@ public final class RecordTypes {
     public static final int DM_CTRL = 1338;
     /** AUDIT_DM_EVENT: a device-mapper target reported an integrity event. */
     public static final int DM_EVENT = 1339;
+    /** AUDIT_USER: a message from user space in the old, command-range number (auditctl -m). */
+    public static final int USER = 1005;
+    /** AUDIT_LOGIN: the kernel's record of a loginuid change (with its SYSCALL, in the command range). */
+    public static final int LOGIN = 1006;
     /** First user-space message type. */
     public static final int FIRST_USER_MSG = 1100;
     /** Last user-space message type of the first block. */
@@ -99,9 +103,10 @@ public final class RecordTypes {
 
     /**
      * @param type a record type number
-     * @return true for messages written by user space (1100-1299 and 2100-2999)
+     * @return true for messages written by user space (1100-1299, 2100-2999, and the old USER 1005)
      */
     public static boolean isUserSpace(int type) {
-        return (type >= FIRST_USER_MSG && type <= 1299) || (type >= FIRST_USER_MSG2 && type <= LAST_USER_MSG2);
+        return (type >= FIRST_USER_MSG && type <= 1299) || (type >= FIRST_USER_MSG2 && type <= LAST_USER_MSG2)
+                || type == USER;
     }
 }

@@ -37,6 +37,22 @@ class NetlinkFramesTest {
         assertThat(new AuditRecordParser().parse(m).get("sector")).isEqualTo("20000");
     }
 
+    /** auditctl -m sends AUDIT_USER (1005) and the kernel logs loginuid changes as LOGIN (1006): records, not commands. */
+    @Test
+    void userAndLoginBelow1100AreRecordsTheOtherCommandTypesAreNot() {
+        assertThat(NetlinkFrames.isAuditRecord(RecordTypes.USER)).isTrue();
+        assertThat(NetlinkFrames.isAuditRecord(RecordTypes.LOGIN)).isTrue();
+        assertThat(NetlinkFrames.isAuditRecord(1000)).isFalse(); // AUDIT_GET reply
+        assertThat(NetlinkFrames.isAuditRecord(1018)).isFalse(); // AUDIT_SET_FEATURE
+        assertThat(NetlinkFrames.isAuditRecord(2)).isFalse(); // NLMSG_ERROR
+        byte[] text = "audit(1795838689.008:16): pid=1 uid=0 auid=0 ses=1 msg='hello from auditctl -m'"
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] d = message(16 + text.length, RecordTypes.USER, 0, 0, 0, text, 16 + text.length);
+        AuditRecord r = new AuditRecordParser().parse(NetlinkFrames.split(d, d.length).get(0));
+        assertThat(r.typeName()).isEqualTo("USER");
+        assertThat(RecordTypes.isUserSpace(r.type())).isTrue(); // a single-record event
+    }
+
     @Test
     void daemonCopiesWithPayloadOnlyLengthTakeTheDatagramSize() {
         byte[] text = "audit(1795838689.008:15): module=integrity op=integrity-checksum dev=254:0 sector=20000 res=0"
