@@ -43,4 +43,21 @@ class EventAssemblerBoundTest {
     void dmCtrlStormWithoutEoeIsBoundedAndEveryEvictionCounted() {
         storm("DM_CTRL", "module=integrity op=ctr pid=293 comm=\"dmsetup\" dev=254:0 error_msg='success' res=1", 50_000, 100);
     }
+
+    /** 2M records of one serial once exhausted decode's heap: an event is emitted, truncated, at the cap. */
+    @Test
+    void oneSerialWithEndlessRecordsIsCutAtTheCapAndCounted() {
+        java.util.List<AuditEvent> out = new java.util.ArrayList<>();
+        EventAssembler a = new EventAssembler(60_000, 16, 1024, out::add);
+        for (int i = 0; i < 100_000; i++) {
+            a.accept(parser.parse("type=PATH msg=audit(1795838694.300:42): item=" + i + " name=\"/x\""), 0);
+            assertThat(a.open()).isLessThanOrEqualTo(1);
+        }
+        a.flush();
+        assertThat(a.truncated()).isEqualTo(100_000 / 1024);
+        assertThat(out).hasSize(100_000 / 1024 + 1);
+        assertThat(out.subList(0, out.size() - 1)).allMatch(e -> e.records().size() == 1024
+                && e.completion() == AuditEvent.Completion.TRUNCATED);
+        assertThat(out.stream().mapToInt(e -> e.records().size()).sum()).isEqualTo(100_000);
+    }
 }
