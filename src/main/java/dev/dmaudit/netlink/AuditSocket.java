@@ -121,6 +121,7 @@ public final class AuditSocket implements AuditTransport {
      * @return the open transport
      * @throws NetlinkException with kind PERMISSION, UNSUPPORTED, NOT_INITIAL_NAMESPACE,
      *                          DAEMON_SLOT_TAKEN ({@link DaemonSlotTakenException}) ...
+     * @throws UnsafeNativeDirException when no directory is safe to load native code from (docs/native.md)
      * @throws UnsatisfiedLinkError when the native shim is missing or stale
      */
     public static AuditSocket open(Mode mode, AuditSocketOptions options) {

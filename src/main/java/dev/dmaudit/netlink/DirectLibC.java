@@ -191,10 +191,14 @@ final class DirectLibC implements LibC {
         static native Pointer strerror(int errnum);
     }
 
-    /** Direct-mapped shim, loaded from the jar's linux-ARCH/libdmaudit.so. */
+    /**
+     * Direct-mapped shim: by absolute path from the installed native directory, else from the
+     * jar's linux-ARCH/libdmaudit.so (unpacked into the verified {@code jna.tmpdir}).
+     */
     private static final class Shim {
         static {
-            Native.register(Shim.class, "dmaudit");
+            String installed = NativeDir.installedLibrary("libdmaudit.so");
+            Native.register(Shim.class, NativeLibrary.getInstance(installed != null ? installed : "dmaudit"));
         }
 
         /** Forces class initialisation, which registers the natives. */
