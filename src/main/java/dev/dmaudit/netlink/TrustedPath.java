@@ -32,7 +32,7 @@ import java.util.Set;
  * us) and every component of its target passes the same check; {@code ..} in a target goes back
  * one directory; at most {@value #MAX_LINKS} links are followed.
  */
-final class TrustedPath {
+public final class TrustedPath {
     /** As the kernel's own limit on links followed in one lookup (MAXSYMLINKS). */
     static final int MAX_LINKS = 40;
 
@@ -47,6 +47,29 @@ final class TrustedPath {
      * @return null when the path passes, else one line saying which component fails and why
      */
     static String check(Path dir, int uid, boolean ownedByUs) {
+        return check(dir, uid, ownedByUs, false);
+    }
+
+    /**
+     * The rule for the directory an output file is written into: as {@link #check}, except that a
+     * group/world-writable component is accepted when it has the sticky bit (as /tmp): there
+     * nobody can rename or delete an entry they do not own, and every entry we pass is ours or
+     * root's.
+     *
+     * @param dir an absolute directory path
+     * @param uid the effective uid
+     * @return null when it passes, else one line saying which component fails and why
+     */
+    public static String checkOutputDirectory(Path dir, int uid) {
+        return check(dir, uid, false, true);
+    }
+
+    /** @return the effective uid of this process (from /proc/self/status), -1 when unreadable */
+    public static int effectiveUid() {
+        return NativeDir.effectiveUid();
+    }
+
+    private static String check(Path dir, int uid, boolean ownedByUs, boolean stickyOk) {
         if (!dir.isAbsolute()) {
             return dir + ": not an absolute path";
         }
@@ -65,7 +88,7 @@ final class TrustedPath {
             }
             open.push(sroot);
             String why = refusal(sroot.getFileAttributeView(PosixFileAttributeView.class).readAttributes(), uid,
-                    ownedByUs && todo.isEmpty());
+                    ownedByUs && todo.isEmpty(), stickyOk && sticky(at));
             if (why != null) {
                 return at + ": " + why;
             }
@@ -121,7 +144,7 @@ final class TrustedPath {
                 open.push(child);
                 at = here;
                 PosixFileAttributes a = child.getFileAttributeView(PosixFileAttributeView.class).readAttributes(); // fstat
-                why = a.isDirectory() ? refusal(a, uid, ownedByUs && todo.isEmpty()) : "not a directory";
+                why = a.isDirectory() ? refusal(a, uid, ownedByUs && todo.isEmpty(), stickyOk && sticky(here)) : "not a directory";
                 if (why != null) {
                     return here + ": " + why;
                 }
@@ -156,18 +179,37 @@ final class TrustedPath {
     }
 
     /**
+     * @param dir a directory whose parents passed the check (so the path names what was opened)
+     * @return whether its sticky bit (S_ISVTX) is set; the JDK's POSIX view does not show it
+     */
+    private static boolean sticky(Path dir) throws IOException {
+        return (((Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 01000) != 0;
+    }
+
+    /**
      * @param a         attributes read from a descriptor (or without following links)
      * @param uid       the effective uid
      * @param ownedByUs when true only {@code uid} may own it
      * @return null when root (or us) owns it and neither group nor others can write it, else why not
      */
     static String refusal(PosixFileAttributes a, int uid, boolean ownedByUs) {
+        return refusal(a, uid, ownedByUs, false);
+    }
+
+    /**
+     * @param a         attributes
+     * @param uid       the effective uid
+     * @param ownedByUs when true only {@code uid} may own it
+     * @param sticky    the sticky bit is set and writable components are acceptable with it
+     * @return null when acceptable, else why not
+     */
+    private static String refusal(PosixFileAttributes a, int uid, boolean ownedByUs, boolean sticky) {
         String why = ownerRefusal(a, uid, ownedByUs);
         if (why != null) {
             return why;
         }
         Set<PosixFilePermission> p = a.permissions();
-        if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+        if (!sticky && (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE))) {
             return "group- or world-writable (" + PosixFilePermissions.toString(p) + ")";
         }
         return null;
