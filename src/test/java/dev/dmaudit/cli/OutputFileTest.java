@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dmaudit.netlink.TrustedPath;
+import dev.dmaudit.netlink.TrustedTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,21 +30,12 @@ class OutputFileTest {
 
     @BeforeEach
     void trustedBase() throws IOException {
-        Path target = Path.of("target").toAbsolutePath();
-        Files.createDirectories(target);
-        base = Files.createTempDirectory(target, "outputfile-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        String why = TrustedPath.checkOutputDirectory(base, TrustedPath.effectiveUid());
-        assumeTrue(why == null, "the checkout's directories do not pass the output rule: " + why);
+        base = TrustedTree.create("outputfile-");
     }
 
     @AfterEach
     void cleanUp() throws IOException {
-        try (Stream<Path> s = Files.walk(base)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        TrustedTree.delete(base);
     }
 
     private static void assumeRoot() {

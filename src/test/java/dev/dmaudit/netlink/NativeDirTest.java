@@ -11,10 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,21 +35,12 @@ class NativeDirTest {
 
     @BeforeEach
     void trustedBase() throws IOException {
-        Path target = Path.of("target").toAbsolutePath();
-        Files.createDirectories(target);
-        base = Files.createTempDirectory(target, "nativedir-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        String why = TrustedPath.check(base, uid(), false);
-        assumeTrue(why == null, "the checkout's directories are not writable by root/us only, so no tree under it can pass: " + why);
+        base = TrustedTree.create("nativedir-");
     }
 
     @AfterEach
     void cleanUp() throws IOException {
-        try (Stream<Path> s = Files.walk(base)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        TrustedTree.delete(base);
     }
 
     private static void assumeRoot() {
