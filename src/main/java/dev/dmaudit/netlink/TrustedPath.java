@@ -64,6 +64,28 @@ public final class TrustedPath {
         return check(dir, uid, false, true);
     }
 
+    /**
+     * As {@link #check} with root (or {@code uid}) owners and no group/world write anywhere, for
+     * directories this process runs programs from.
+     *
+     * @param dir an absolute directory path
+     * @param uid the effective uid
+     * @return null when it passes, else one line saying which component fails and why
+     */
+    public static String checkDirectory(Path dir, int uid) {
+        return check(dir, uid, false, false);
+    }
+
+    /**
+     * @param file a file (links followed)
+     * @param uid  the effective uid
+     * @return null when root or {@code uid} owns it and neither group nor others can write it, else why not
+     * @throws IOException when it cannot be read
+     */
+    public static String fileRefusal(Path file, int uid) throws IOException {
+        return refusal(Files.readAttributes(file, PosixFileAttributes.class), uid, false);
+    }
+
     /** @return the effective uid of this process (from /proc/self/status), -1 when unreadable */
     public static int effectiveUid() {
         return NativeDir.effectiveUid();

@@ -113,7 +113,9 @@ class OutputFileTest {
     }
 
     @Test
-    @Timeout(value = 20, unit = TimeUnit.SECONDS) // guards the old behaviour (a blocked open), not a speed
+    // Guards against the old behaviour (an open that blocks forever), not a speed; a separate thread
+    // because a blocked open(2) on a FIFO ignores interrupts.
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFifoNeverBlocksTheOpen() throws Exception {
         Path fifo = base.resolve("fifo");
         Process mk = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true).start();
