@@ -198,7 +198,9 @@ final class DirectLibC implements LibC {
     private static final class Shim {
         static {
             String installed = NativeDir.installedLibrary("libdmaudit.so");
-            Native.register(Shim.class, NativeLibrary.getInstance(installed != null ? installed : "dmaudit"));
+            // The class loader: in a development checkout the shim is a class-path resource.
+            Native.register(Shim.class, NativeLibrary.getInstance(installed != null ? installed : "dmaudit",
+                    Shim.class.getClassLoader()));
         }
 
         /** Forces class initialisation, which registers the natives. */

@@ -23,8 +23,9 @@ import java.util.List;
  *       {@code jna.noclasspath}); nothing is unpacked.</li>
  *   <li><b>Development checkout</b>: JNA unpacks from the jar into {@code jna.tmpdir}, which we set
  *       to a verified directory: {@code /var/cache/dmaudit} for an effective uid 0 (never a
- *       directory named by the environment), {@code $XDG_RUNTIME_DIR/dmaudit} for other users. An
- *       explicit {@code -Djna.tmpdir} is verified too when we are root.</li>
+ *       directory named by the environment), {@code $XDG_RUNTIME_DIR/dmaudit} for other users, else a new
+ *       0700 directory of a random name under a sticky {@code java.io.tmpdir}. An explicit
+ *       {@code -Djna.tmpdir} is used as given by other users and verified when we are root.</li>
  * </ul>
  *
  * We always set {@code jna.tmpdir}, so JNA never falls back to its own default
@@ -94,6 +95,15 @@ public final class NativeDir {
             }
             refusals.add(dir + ": " + why);
         }
+        if (uid != 0 && explicit == null) {
+            // Not root: a fresh directory of our own under java.io.tmpdir is safe when that is
+            // sticky (as /tmp): nobody else can rename or enter a 0700 directory we just made there.
+            String why = freshPrivateDirectory(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath(), uid);
+            if (why == null) {
+                return;
+            }
+            refusals.add(why);
+        }
         throw new UnsafeNativeDirException((refusals.isEmpty() ? "no candidate directory (XDG_RUNTIME_DIR unset)"
                 : String.join("; ", refusals)) + "; install the natives (make install) or pass -D" + PROPERTY
                 + "=DIR owned by uid " + uid + " whose parents only root can write");
@@ -156,6 +166,36 @@ public final class NativeDir {
             return "cannot create: " + e.getMessage();
         }
         return TrustedPath.check(dir, uid, true);
+    }
+
+    /**
+     * Creates a new 0700 directory with a random name under {@code tmp}, checks it with the
+     * sticky-directory rule and, when it passes, makes it {@code jna.tmpdir} (deleted at exit).
+     *
+     * @param tmp the temporary directory (java.io.tmpdir, a system property, not the environment)
+     * @param uid the effective uid (not 0: root never uses this)
+     * @return null when chosen, else why not
+     */
+    private static String freshPrivateDirectory(Path tmp, int uid) {
+        String why = TrustedPath.checkOutputDirectory(tmp, uid);
+        if (why != null) {
+            return why;
+        }
+        Path d;
+        try {
+            d = Files.createTempDirectory(tmp, "dmaudit-jna-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException | UnsupportedOperationException e) {
+            return tmp + ": cannot create a private directory: " + e.getMessage();
+        }
+        why = TrustedPath.checkPrivateUnderSticky(d, uid);
+        if (why != null) {
+            return why;
+        }
+        d.toFile().deleteOnExit(); // registered before JNA's files, so deleted after them
+        System.setProperty(PROPERTY, d.toString());
+        chosen = d + " (new private directory)";
+        return null;
     }
 
     /**

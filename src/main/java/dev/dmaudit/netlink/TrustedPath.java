@@ -86,6 +86,18 @@ public final class TrustedPath {
         return refusal(Files.readAttributes(file, PosixFileAttributes.class), uid, false);
     }
 
+    /**
+     * A directory of our own (owned by {@code uid}, not writable by others) whose parents pass the
+     * sticky-directory rule of {@link #checkOutputDirectory}.
+     *
+     * @param dir an absolute directory path
+     * @param uid the effective uid
+     * @return null when it passes, else one line saying which component fails and why
+     */
+    static String checkPrivateUnderSticky(Path dir, int uid) {
+        return check(dir, uid, true, true);
+    }
+
     /** @return the effective uid of this process (from /proc/self/status), -1 when unreadable */
     public static int effectiveUid() {
         return NativeDir.effectiveUid();
