@@ -62,6 +62,19 @@ public final class NativeDir {
             return;
         }
         int uid = effectiveUid();
+        if (uid < 0) {
+            // Unknown: treating it as a user's would let root take a directory from the environment.
+            throw new UnsafeNativeDirException("cannot read the effective uid from /proc/self/status");
+        }
+        if (uid == 0) {
+            // Set through DMAUDIT_JAVA_OPTS (the environment) as easily as on a command line.
+            for (String prop : List.of("jna.boot.library.path", "jna.library.path")) {
+                String why = searchPathRefusal(System.getProperty(prop), uid);
+                if (why != null) {
+                    throw new UnsafeNativeDirException(prop + ": " + why);
+                }
+            }
+        }
         String inst = System.getProperty(INSTALLED_PROPERTY);
         if (inst != null) {
             Path dir = Path.of(inst);
@@ -166,6 +179,24 @@ public final class NativeDir {
             return "cannot create: " + e.getMessage();
         }
         return TrustedPath.check(dir, uid, true);
+    }
+
+    /**
+     * @param path a JNA search path (entries separated by ':'), or null
+     * @param uid  the effective uid
+     * @return null when every entry is an absolute directory that passes {@link TrustedPath}, else why not
+     */
+    static String searchPathRefusal(String path, int uid) {
+        if (path == null) {
+            return null;
+        }
+        for (String entry : path.split(":")) {
+            String why = entry.startsWith("/") ? TrustedPath.check(Path.of(entry), uid, false) : "not an absolute path";
+            if (why != null) {
+                return entry + ": " + why;
+            }
+        }
+        return null;
     }
 
     /**

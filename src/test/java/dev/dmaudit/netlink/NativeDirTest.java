@@ -82,6 +82,18 @@ class NativeDirTest {
     }
 
     @Test
+    void rootRefusesJnaSearchPathsOthersCanChange() throws Exception {
+        assumeRoot();
+        // jna.boot.library.path or jna.library.path set through DMAUDIT_JAVA_OPTS by a user.
+        Path user = dir(base.resolve("user-lib"), "rwxr-xr-x", OTHER);
+        Path good = dir(base.resolve("lib"), "rwxr-xr-x", 0);
+        assertThat(NativeDir.searchPathRefusal(good.toString(), 0)).isNull();
+        assertThat(NativeDir.searchPathRefusal(good + ":" + user, 0)).isEqualTo(user + ": " + user + ": owned by " + OTHER + ", not uid 0");
+        assertThat(NativeDir.searchPathRefusal("lib", 0)).isEqualTo("lib: not an absolute path");
+        assertThat(NativeDir.searchPathRefusal(null, 0)).isNull();
+    }
+
+    @Test
     void rootNeverTakesADirectoryFromTheEnvironment() {
         // su without '-' and sudo -E keep a user's XDG_RUNTIME_DIR: root must not unpack there.
         assertThat(NativeDir.candidates(0, "/run/user/1000")).containsExactly(Path.of("/var/cache/dmaudit"));
