@@ -10,7 +10,7 @@
 #define DMAUDIT_H
 
 /* ABI version of this library; Java refuses a library whose version differs. */
-#define DMAUDIT_ABI_VERSION 2
+#define DMAUDIT_ABI_VERSION 3
 
 /* Returns DMAUDIT_ABI_VERSION. */
 int dmaudit_abi_version(void);
@@ -29,5 +29,14 @@ int dmaudit_set_rcvbuf(int fd, int bytes, int *effective);
  * Returns 0 or -errno.
  */
 int dmaudit_attach_filter(int fd, const void *insns, int count);
+
+/*
+ * Opens `path` for appending without following a final symbolic link and without blocking
+ * (O_WRONLY|O_APPEND|O_NOFOLLOW|O_NONBLOCK|O_NOCTTY|O_CLOEXEC; with `create_new` also
+ * O_CREAT|O_EXCL, mode 0600), then fstat()s the descriptor: st[0] = st_mode, st[1] = st_uid,
+ * st[2] = st_size. A FIFO without a reader fails with ENXIO instead of blocking.
+ * Returns the descriptor, or -errno (nothing stays open then).
+ */
+int dmaudit_open_append(const char *path, int create_new, long long *st);
 
 #endif

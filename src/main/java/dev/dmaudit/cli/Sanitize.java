@@ -2,7 +2,8 @@ package dev.dmaudit.cli;
 
 /**
  * Makes untrusted text safe for a terminal: control characters, DEL, C1 controls and bidirectional
- * overrides become visible escapes ({@code \x1b}, {@code \u202e}); a backslash becomes {@code \\}
+ * overrides, and invisible zero-width characters (U+200B-U+200D, U+2060, U+FEFF) become visible
+ * escapes ({@code \x1b}, {@code \u202e}); a backslash becomes {@code \\}
  * so the escaped form is unambiguous.
  */
 public final class Sanitize {
@@ -53,7 +54,8 @@ public final class Sanitize {
         return c < 0x20 || c == 0x7f || c == '\\'
                 || (c >= 0x80 && c <= 0x9f)
                 || c == 0x061c // ARABIC LETTER MARK: a bidi mark like LRM/RLM (Trojan Source)
-                || (c >= 0x200e && c <= 0x200f)
+                || (c >= 0x200b && c <= 0x200f) // zero-width space/non-joiner/joiner (hide or join text), LRM, RLM
+                || c == 0x2060 || c == 0xfeff // word joiner, zero-width no-break space (BOM): invisible
                 || (c >= 0x202a && c <= 0x202e)
                 || (c >= 0x2066 && c <= 0x2069)
                 || c == 0x2028 || c == 0x2029

@@ -68,19 +68,19 @@ public final class DmSetup {
     }
 
     /**
+     * Table segments. For all devices the table is queried per device number from {@link #ls()},
+     * never parsed from dmsetup's all-devices output, whose "name: " prefix a device name can
+     * forge ({@code evil: 0 1 zero} would shift the next crypt line's key into a key-free target).
+     *
      * @param which   the devices to show
      * @param display whether keys are shown ({@code --showkeys}) or redacted
      * @return their table segments
      * @throws DmToolException when dmsetup fails
      */
     public List<DmTableLine> table(DmSelector which, KeyDisplay display) throws DmToolException {
-        List<String> args = new ArrayList<>();
-        if (display == KeyDisplay.SHOW) {
-            args.add("--showkeys");
-        }
-        args.addAll(which.args());
+        List<String> flags = display == KeyDisplay.SHOW ? List.of("--showkeys") : List.of();
         List<DmTableLine> out = new ArrayList<>();
-        for (Segment s : Segment.parseAll(ok("table", args).stdout(), which.single())) {
+        for (Segment s : segments("table", flags, which)) {
             out.add(new DmTableLine(s.device(), s.start(), s.length(), s.targetType(),
                     TargetTableParser.parse(s.targetType(), s.params(), display)));
         }
@@ -88,16 +88,40 @@ public final class DmSetup {
     }
 
     /**
+     * Status segments; for all devices queried per device, as {@link #table}.
+     *
      * @param which the devices to show
      * @return their status segments
      * @throws DmToolException when dmsetup fails
      */
     public List<DmStatusLine> status(DmSelector which) throws DmToolException {
         List<DmStatusLine> out = new ArrayList<>();
-        for (Segment s : Segment.parseAll(ok("status", which.args()).stdout(), which.single())) {
+        for (Segment s : segments("status", List.of(), which)) {
             out.add(new DmStatusLine(s.device(), s.start(), s.length(), s.targetType(),
                     TargetStatusParser.parse(s.targetType(), s.params())));
         }
+        return out;
+    }
+
+    /**
+     * Runs {@code action} for one device, or once per device of {@code ls} (by number: lines
+     * without the name prefix, labelled with the name ls gave).
+     */
+    private List<Segment> segments(String action, List<String> flags, DmSelector which) throws DmToolException {
+        List<Segment> out = new ArrayList<>();
+        if (which.single().isPresent()) {
+            return Segment.parseAll(ok(action, concat(flags, which.args())).stdout(), which.single().get());
+        }
+        for (DmDevice d : ls()) {
+            DmSelector one = DmSelector.id(d.id());
+            out.addAll(Segment.parseAll(ok(action, concat(flags, one.args())).stdout(), d.name()));
+        }
+        return out;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
         return out;
     }
 

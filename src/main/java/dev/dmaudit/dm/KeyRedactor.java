@@ -2,6 +2,7 @@ package dev.dmaudit.dm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +22,37 @@ public final class KeyRedactor {
     /** 128-bit and longer hex runs look like raw keys; a UUID without dashes is caught too, on purpose. */
     private static final Pattern FREE_HEX_RUN = Pattern.compile("\\b[0-9a-fA-F]{32,}\\b");
 
+    /**
+     * A base64 (or base64url) run as long as a 128-bit key (22 characters) or longer; only
+     * replaced when it also holds a digit and a letter, so plain words stay.
+     */
+    private static final Pattern BASE64_RUN = Pattern.compile("(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{22,}={0,2}");
+    private static final Pattern HAS_DIGIT_AND_LETTER = Pattern.compile("(?=.*[0-9])(?=.*[A-Za-z]).*");
+
     private KeyRedactor() {
+    }
+
+    /**
+     * For targets not known to be key-free (e.g. {@code default-key}, or any target a newer kernel
+     * adds): every long hex run (32+ digits, a 128-bit key) and every long base64 run in every
+     * parameter is redacted. Over-redacting a path or a UUID is the price of not leaking a key
+     * whose position we do not know.
+     *
+     * @param params  the parameters
+     * @param display whether to keep them as they are
+     * @return the parameters with key-like runs replaced unless shown
+     */
+    public static List<String> keyLikeRuns(List<String> params, KeyDisplay display) {
+        if (display == KeyDisplay.SHOW) {
+            return List.copyOf(params);
+        }
+        List<String> out = new ArrayList<>(params.size());
+        for (String p : params) {
+            String s = FREE_HEX_RUN.matcher(p).replaceAll(REDACTED);
+            out.add(BASE64_RUN.matcher(s).replaceAll(m -> HAS_DIGIT_AND_LETTER.matcher(m.group()).matches()
+                    ? REDACTED : Matcher.quoteReplacement(m.group())));
+        }
+        return List.copyOf(out);
     }
 
     /**

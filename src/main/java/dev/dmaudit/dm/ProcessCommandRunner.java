@@ -1,5 +1,6 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.netlink.TrustedPath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +20,8 @@ import java.util.stream.Stream;
 public final class ProcessCommandRunner implements CommandRunner {
     /** Default cap per output stream: far above any real dmsetup output, low enough to be safe. */
     public static final int DEFAULT_OUTPUT_CAP = 4 * 1024 * 1024;
-    /** Folders searched after PATH: dmsetup lives in /usr/sbin, often not on a user's PATH. */
-    private static final List<String> SBIN = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
+    /** Searched first, in this order: the distribution's tools before a local build, never PATH first. */
+    static final List<String> SBIN = List.of("/usr/sbin", "/sbin", "/usr/local/sbin");
     private static final long DRAIN_WAIT_MS = 2000;
 
     private final int outputCap;
@@ -87,17 +88,48 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
     }
 
-    /** Finds an executable: a path as given, a bare name on PATH then in the sbin folders. */
+    /**
+     * Finds an executable. A path is taken as given. A bare name is looked up first in the sbin
+     * folders, in this fixed order, then in PATH entries that are absolute and that only root (or
+     * this uid) can change (every component from /, as {@link TrustedPath#checkDirectory}):
+     * dmsetup runs as root with device-mapper's ioctls, so a relative entry ({@code .}, empty) or a
+     * user's directory on PATH must not provide it. The file itself must be owned by root (or us)
+     * and not group/world-writable.
+     *
+     * @param program a path or a bare name
+     * @return the executable, if one qualifies
+     */
     static Optional<Path> resolve(String program) {
+        return resolve(program, System.getenv("PATH"), TrustedPath.effectiveUid());
+    }
+
+    /**
+     * @param program a path or a bare name
+     * @param pathEnv the PATH value, or null
+     * @param uid     the effective uid
+     * @return the executable, if one qualifies
+     */
+    static Optional<Path> resolve(String program, String pathEnv, int uid) {
         if (program.contains("/")) {
             Path p = Path.of(program);
             return Files.isExecutable(p) && !Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
         }
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        return Stream.concat(Stream.of(path.split(File.pathSeparator)), SBIN.stream())
-                .filter(dir -> !dir.isEmpty())
+        Stream<String> path = pathEnv == null ? Stream.empty() : Stream.of(pathEnv.split(File.pathSeparator));
+        return Stream.concat(SBIN.stream(), path)
+                .filter(dir -> dir.startsWith("/"))
                 .map(dir -> Path.of(dir, program))
-                .filter(p -> Files.isExecutable(p) && !Files.isDirectory(p))
+                .filter(p -> Files.isExecutable(p) && !Files.isDirectory(p) && trusted(p, uid))
                 .findFirst();
+    }
+
+    /** @return whether only root (or {@code uid}) can change the file and every directory above it */
+    private static boolean trusted(Path exe, int uid) {
+        try {
+            Path real = exe.toRealPath();
+            return TrustedPath.checkDirectory(real.getParent(), uid) == null
+                    && TrustedPath.fileRefusal(real, uid) == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

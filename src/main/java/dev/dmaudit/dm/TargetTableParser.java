@@ -1,6 +1,7 @@
 package dev.dmaudit.dm;
 
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -8,6 +9,15 @@ import java.util.stream.Collectors;
  * even a line that falls back to {@link RawTargetTable} carries no key.
  */
 final class TargetTableParser {
+    /**
+     * Targets whose table syntax has no secret (kernel docs, Documentation/admin-guide/device-mapper):
+     * their parameters are shown as they are. Every other type that is not crypt or integrity gets
+     * {@link KeyRedactor#keyLikeRuns}. verity's root digest and salt are public by design.
+     */
+    static final Set<String> KEY_FREE = Set.of("linear", "striped", "zero", "error", "verity", "thin", "thin-pool",
+            "cache", "snapshot", "snapshot-origin", "snapshot-merge", "mirror", "raid", "multipath", "delay", "flakey",
+            "dust", "writecache", "era", "unstriped", "switch", "zoned", "clone");
+
     private TargetTableParser() {
     }
 
@@ -42,7 +52,7 @@ final class TargetTableParser {
         if (type.equals("integrity")) {
             return params.stream().map(o -> KeyRedactor.integrityOption(o, display)).collect(Collectors.toList());
         }
-        return params;
+        return KEY_FREE.contains(type) ? params : KeyRedactor.keyLikeRuns(params, display);
     }
 
     private static TargetTable integrity(List<String> p) {

@@ -17,7 +17,7 @@ public enum Tool {
         this.debianPackage = debianPackage;
     }
 
-    /** @return the command name, looked up on PATH */
+    /** @return the command name, looked up in the sbin folders, then trusted PATH entries (ProcessCommandRunner.resolve) */
     public String command() {
         return command;
     }

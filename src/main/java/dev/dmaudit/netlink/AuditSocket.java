@@ -7,6 +7,7 @@ import dev.dmaudit.record.NetlinkMessage;
 import dev.dmaudit.record.RecordTypes;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,6 +76,12 @@ public final class AuditSocket implements AuditTransport {
     private int wakeFd = -1;
     /** The data socket's effective SO_RCVBUF, 0 when left at the default. */
     private int receiveBuffer;
+    /** SO_RCVBUFFORCE was refused and net.core.rmem_max made the buffer smaller than asked. */
+    private boolean receiveBufferCapped;
+    /** The capped-buffer warning is said once per process, not once per socket. */
+    private static final AtomicBoolean CAPPED_WARNED = new AtomicBoolean();
+    /** Says the capped buffer. */
+    private static final System.Logger LOG = System.getLogger(AuditSocket.class.getName());
     /** True while this process is the registered audit daemon; close unregisters it. */
     private boolean daemonRegistered;
     /** Set by close under {@link #ctlLock}: its requests must not poll the already signalled eventfd. */
@@ -121,6 +128,7 @@ public final class AuditSocket implements AuditTransport {
      * @return the open transport
      * @throws NetlinkException with kind PERMISSION, UNSUPPORTED, NOT_INITIAL_NAMESPACE,
      *                          DAEMON_SLOT_TAKEN ({@link DaemonSlotTakenException}) ...
+     * @throws UnsafeNativeDirException when no directory is safe to load native code from (docs/native.md)
      * @throws UnsatisfiedLinkError when the native shim is missing or stale
      */
     public static AuditSocket open(Mode mode, AuditSocketOptions options) {
@@ -185,7 +193,12 @@ public final class AuditSocket implements AuditTransport {
         }
         data = NetlinkSocket.open(libc);
         if (options.receiveBufferBytes() > 0) {
-            receiveBuffer = data.setReceiveBuffer(options.receiveBufferBytes());
+            NetlinkSocket.ReceiveBuffer r = data.setReceiveBuffer(options.receiveBufferBytes());
+            receiveBuffer = r.effective();
+            receiveBufferCapped = !r.forced() && receiveBuffer < 2L * options.receiveBufferBytes();
+            if (receiveBufferCapped) {
+                warnCappedOnce(receiveBuffer, options.receiveBufferBytes());
+            }
         }
         int[] accept = options.acceptTypes();
         if (accept != null) {
@@ -246,9 +259,35 @@ public final class AuditSocket implements AuditTransport {
         return data == null ? 0 : data.portId();
     }
 
-    /** @return the effective SO_RCVBUF of the data socket (0 when left at the default) */
+    /**
+     * @return the effective SO_RCVBUF of the data socket as the kernel reports it (getsockopt: twice
+     *         the usable size), 0 when left at the default
+     */
     public int receiveBufferBytes() {
         return receiveBuffer;
+    }
+
+    /**
+     * @return true when SO_RCVBUFFORCE was refused (no CAP_NET_ADMIN) and net.core.rmem_max made
+     *         the buffer smaller than requested; a WARNING said so once ({@link #receiveBufferBytes()}
+     *         is the size in effect)
+     */
+    public boolean receiveBufferCapped() {
+        return receiveBufferCapped;
+    }
+
+    /**
+     * One WARNING per process: with only CAP_AUDIT_READ the buffer silently shrank to
+     * 2 × rmem_max (~416 KiB on stock Debian) and a syscall storm then lost records.
+     */
+    private static void warnCappedOnce(int effective, int requested) {
+        if (CAPPED_WARNED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "receive buffer is " + effective + " bytes (getsockopt SO_RCVBUF), not the "
+                    + 2L * requested + " of the requested " + requested + ": SO_RCVBUFFORCE needs CAP_NET_ADMIN, so"
+                    + " net.core.rmem_max caps it and bursts may be lost; raise it with `sysctl -w net.core.rmem_max="
+                    + requested + "` or the drop-in contrib/sysctl/60-dmaudit.conf (installed as"
+                    + " /usr/local/lib/sysctl.d/60-dmaudit.conf)");
+        }
     }
 
     @Override

@@ -7,7 +7,7 @@ import com.sun.jna.Pointer;
 /** {@link LibC} over JNA direct mapping ({@code Native.register}) of libc and the dmaudit shim. */
 final class DirectLibC implements LibC {
     /** The ABI version the shim must report (DMAUDIT_ABI_VERSION in dmaudit.h). */
-    static final int SHIM_ABI = 2;
+    static final int SHIM_ABI = 3;
     /** setpriority/getpriority: {@code who} is a process (on Linux: a thread) id. */
     private static final int PRIO_PROCESS = 0;
 
@@ -191,10 +191,16 @@ final class DirectLibC implements LibC {
         static native Pointer strerror(int errnum);
     }
 
-    /** Direct-mapped shim, loaded from the jar's linux-ARCH/libdmaudit.so. */
+    /**
+     * Direct-mapped shim: by absolute path from the installed native directory, else from the
+     * jar's linux-ARCH/libdmaudit.so (unpacked into the verified {@code jna.tmpdir}).
+     */
     private static final class Shim {
         static {
-            Native.register(Shim.class, "dmaudit");
+            String installed = NativeDir.installedLibrary("libdmaudit.so");
+            // The class loader: in a development checkout the shim is a class-path resource.
+            Native.register(Shim.class, NativeLibrary.getInstance(installed != null ? installed : "dmaudit",
+                    Shim.class.getClassLoader()));
         }
 
         /** Forces class initialisation, which registers the natives. */
@@ -225,6 +231,17 @@ final class DirectLibC implements LibC {
          * @return 0, or -errno
          */
         static native int dmaudit_attach_filter(int fd, Pointer insns, int count);
+
+        /**
+         * dmaudit_open_append: open(O_WRONLY|O_APPEND|O_NOFOLLOW|O_NONBLOCK|O_NOCTTY|O_CLOEXEC
+         * [|O_CREAT|O_EXCL], 0600) and fstat of the descriptor.
+         *
+         * @param path      the file
+         * @param createNew 1 to create it (O_CREAT|O_EXCL), 0 to open an existing one
+         * @param st        3 longs: st_mode, st_uid, st_size
+         * @return the descriptor, or -errno
+         */
+        static native int dmaudit_open_append(String path, int createNew, Pointer st);
     }
 
     @Override
@@ -311,5 +328,10 @@ final class DirectLibC implements LibC {
     @Override
     public int attachFilter(int fd, Pointer insns, int count) {
         return Shim.dmaudit_attach_filter(fd, insns, count);
+    }
+
+    @Override
+    public int openAppend(String path, boolean createNew, Pointer st) {
+        return Shim.dmaudit_open_append(path, createNew ? 1 : 0, st);
     }
 }

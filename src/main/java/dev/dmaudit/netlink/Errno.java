@@ -17,6 +17,8 @@ public final class Errno {
     public static final int ESRCH = 3;
     /** Interrupted system call; the call is retried. */
     public static final int EINTR = 4;
+    /** No such device or address; opening a FIFO for writing with O_NONBLOCK when it has no reader. */
+    public static final int ENXIO = 6;
     /** Input/output error. */
     public static final int EIO = 5;
     /** Bad file descriptor. */
@@ -47,6 +49,8 @@ public final class Errno {
     public static final int EPIPE = 32;
     /** Numerical result out of range. */
     public static final int ERANGE = 34;
+    /** Too many levels of symbolic links; open with O_NOFOLLOW of a symbolic link. */
+    public static final int ELOOP = 40;
     /** Function not implemented. */
     public static final int ENOSYS = 38;
     /** No data available. */

@@ -167,4 +167,15 @@ interface LibC {
      * @return 0, or -errno
      */
     int attachFilter(int fd, Pointer insns, int count);
+
+    /**
+     * dmaudit_open_append: opens a file for appending without following a final link and without
+     * blocking (a FIFO without reader fails with ENXIO), then fstat()s the descriptor.
+     *
+     * @param path      the file
+     * @param createNew true: O_CREAT|O_EXCL with mode 0600; false: the file must exist
+     * @param st        3 longs that receive st_mode, st_uid and st_size
+     * @return the descriptor, or -errno
+     */
+    int openAppend(String path, boolean createNew, Pointer st);
 }

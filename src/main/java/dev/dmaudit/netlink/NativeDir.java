@@ -4,115 +4,262 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Chooses where JNA extracts its native libraries ({@code jna.tmpdir}) before JNA loads anything.
- * A root process must not load code from a world-writable, possibly {@code noexec} /tmp: we use a
- * directory owned by us with mode 0700 — {@code /var/cache/dmaudit} for root,
- * {@code $XDG_RUNTIME_DIR/dmaudit} otherwise — creating it when missing and refusing one that is
- * owned by someone else, is a symbolic link or is group/world-writable. An explicit
- * {@code -Djna.tmpdir} is used as given. When no candidate is usable JNA's default is kept and a
- * warning says why. See docs/native.md.
+ * Decides, before JNA loads anything, where native code may come from, and fails closed when no
+ * place is safe. See docs/native.md.
+ *
+ * <ul>
+ *   <li><b>Installed</b> ({@code -Ddmaudit.native.dir=DIR}, set by the installed launcher): DIR and
+ *       every directory above it must pass {@link TrustedPath}, and {@code libjnidispatch.so} and
+ *       {@code libdmaudit.so} in it must be regular files owned by root (or by us) that nobody else
+ *       can write. JNA then loads from DIR only ({@code jna.boot.library.path}, {@code jna.nounpack},
+ *       {@code jna.noclasspath}); nothing is unpacked.</li>
+ *   <li><b>Development checkout</b>: JNA unpacks from the jar into {@code jna.tmpdir}, which we set
+ *       to a verified directory: {@code /var/cache/dmaudit} for an effective uid 0 (never a
+ *       directory named by the environment), {@code $XDG_RUNTIME_DIR/dmaudit} for other users, else a new
+ *       0700 directory of a random name under a sticky {@code java.io.tmpdir}. An explicit
+ *       {@code -Djna.tmpdir} is used as given by other users and verified when we are root.</li>
+ * </ul>
+ *
+ * We always set {@code jna.tmpdir}, so JNA never falls back to its own default
+ * ({@code $XDG_CACHE_HOME/JNA/temp}, {@code ~/.cache/JNA/temp} or {@code /tmp}). When nothing is
+ * safe, {@link #prepare()} throws {@link UnsafeNativeDirException} with one line saying why.
  */
 public final class NativeDir {
     /** The system property JNA reads for its extraction directory. */
     static final String PROPERTY = "jna.tmpdir";
-    /** Logs the fallback to JNA's default directory. */
-    private static final System.Logger LOG = System.getLogger(NativeDir.class.getName());
-    /** What {@link #prepare()} decided, for diagnostics; null until it ran (also its run-once flag). */
+    /** The system property naming the installed native directory (layout: $(PREFIX)/lib/dmaudit/native). */
+    public static final String INSTALLED_PROPERTY = "dmaudit.native.dir";
+    /** Root's extraction directory; systemd's {@code CacheDirectory=} may make it a symlink to private/dmaudit. */
+    static final Path ROOT_CACHE = Path.of("/var/cache/dmaudit");
+    /** The native files an installed directory must hold (linux: JNA's dispatch library and our shim). */
+    static final List<String> INSTALLED_FILES = List.of("libjnidispatch.so", "libdmaudit.so");
+
+    /** What {@link #prepare()} decided, for diagnostics; null until it succeeded (also its run-once flag). */
     private static String chosen;
+    /** The verified installed directory, or null in a development checkout. */
+    private static Path installed;
 
     /** Static helpers only. */
     private NativeDir() {
     }
 
-    /** Sets {@code jna.tmpdir} once; call before any JNA class is used. */
+    /**
+     * Chooses and verifies the native directory once and sets JNA's properties; call before any
+     * JNA class is used.
+     *
+     * @throws UnsafeNativeDirException when no directory passes the checks (nothing is loaded then)
+     */
     public static synchronized void prepare() {
         if (chosen != null) {
             return;
         }
+        int uid = effectiveUid();
+        if (uid < 0) {
+            // Unknown: treating it as a user's would let root take a directory from the environment.
+            throw new UnsafeNativeDirException("cannot read the effective uid from /proc/self/status");
+        }
+        if (uid == 0) {
+            // Set through DMAUDIT_JAVA_OPTS (the environment) as easily as on a command line.
+            for (String prop : List.of("jna.boot.library.path", "jna.library.path")) {
+                String why = searchPathRefusal(System.getProperty(prop), uid);
+                if (why != null) {
+                    throw new UnsafeNativeDirException(prop + ": " + why);
+                }
+            }
+        }
+        String inst = System.getProperty(INSTALLED_PROPERTY);
+        if (inst != null) {
+            Path dir = Path.of(inst);
+            String why = checkInstalled(dir, uid);
+            if (why != null) {
+                throw new UnsafeNativeDirException(INSTALLED_PROPERTY + "=" + inst + ": " + why);
+            }
+            String d = dir.toString();
+            System.setProperty("jna.boot.library.path", d);
+            System.setProperty("jna.nounpack", "true");
+            System.setProperty("jna.noclasspath", "true");
+            // Nothing is unpacked, but JNA must not even compute its env-derived default.
+            System.setProperty(PROPERTY, d);
+            installed = dir;
+            chosen = d + " (installed, nothing unpacked)";
+            return;
+        }
         String explicit = System.getProperty(PROPERTY);
-        if (explicit != null) {
+        if (explicit != null && uid != 0) {
             chosen = explicit + " (set by -D" + PROPERTY + ")";
             return;
         }
+        List<Path> dirs = explicit != null ? List.of(Path.of(explicit)) : candidates(uid, System.getenv("XDG_RUNTIME_DIR"));
         List<String> refusals = new ArrayList<>();
-        for (Path dir : candidates(effectiveUid(), System.getenv("XDG_RUNTIME_DIR"))) {
-            String why = ensureSafe(dir, effectiveUid());
+        for (Path dir : dirs) {
+            String why = ensureSafe(dir, uid);
             if (why == null) {
                 System.setProperty(PROPERTY, dir.toString());
-                chosen = dir.toString();
+                chosen = dir + (explicit != null ? " (set by -D" + PROPERTY + ", verified)" : "");
                 return;
             }
             refusals.add(dir + ": " + why);
         }
-        chosen = "JNA default (java.io.tmpdir=" + System.getProperty("java.io.tmpdir") + ")";
-        LOG.log(System.Logger.Level.WARNING, "dmaudit: no safe native library directory ("
-                + String.join("; ", refusals) + "); falling back to " + chosen);
+        if (uid != 0 && explicit == null) {
+            // Not root: a fresh directory of our own under java.io.tmpdir is safe when that is
+            // sticky (as /tmp): nobody else can rename or enter a 0700 directory we just made there.
+            String why = freshPrivateDirectory(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath(), uid);
+            if (why == null) {
+                return;
+            }
+            refusals.add(why);
+        }
+        throw new UnsafeNativeDirException((refusals.isEmpty() ? "no candidate directory (XDG_RUNTIME_DIR unset)"
+                : String.join("; ", refusals)) + "; install the natives (make install) or pass -D" + PROPERTY
+                + "=DIR owned by uid " + uid + " whose parents only root can write");
     }
 
-    /** @return the directory chosen by {@link #prepare()} and how, or null before it ran */
+    /** @return the directory chosen by {@link #prepare()} and how, or null before it succeeded */
     public static synchronized String chosen() {
         return chosen;
     }
 
     /**
-     * The directories to try, in order.
-     *
-     * @param uid           the effective uid; 0 (root) adds {@code /var/cache/dmaudit}
-     * @param xdgRuntimeDir the value of {@code XDG_RUNTIME_DIR}, or null; used only when absolute
-     * @return the candidate directories, possibly empty
+     * @param library a file name in the installed directory, e.g. {@code libdmaudit.so}
+     * @return its absolute path when {@link #prepare()} chose an installed directory, else null
      */
-    static List<Path> candidates(int uid, String xdgRuntimeDir) {
-        List<Path> out = new ArrayList<>(2);
-        if (uid == 0) {
-            out.add(Path.of("/var/cache/dmaudit"));
-        }
-        if (xdgRuntimeDir != null && xdgRuntimeDir.startsWith("/")) {
-            out.add(Path.of(xdgRuntimeDir, "dmaudit"));
-        }
-        return out;
+    static synchronized String installedLibrary(String library) {
+        return installed == null ? null : installed.resolve(library).toString();
     }
 
     /**
-     * Creates {@code dir} with mode 0700 when missing, then checks it.
+     * The extraction directories to try, in order. Root gets {@code /var/cache/dmaudit} only: the
+     * environment of a root process may come from an unprivileged user ({@code su} without
+     * {@code -}, {@code sudo -E}), so it never names root's directory.
      *
-     * @param dir the directory
-     * @param uid the owner it must have
-     * @return null when it is safe to use, else the reason it is refused
+     * @param uid           the effective uid
+     * @param xdgRuntimeDir the value of {@code XDG_RUNTIME_DIR}, or null; used only for uid ≠ 0 and when absolute
+     * @return the candidate directories, possibly empty
+     */
+    static List<Path> candidates(int uid, String xdgRuntimeDir) {
+        if (uid == 0) {
+            return List.of(ROOT_CACHE);
+        }
+        if (xdgRuntimeDir != null && xdgRuntimeDir.startsWith("/")) {
+            return List.of(Path.of(xdgRuntimeDir, "dmaudit"));
+        }
+        return List.of();
+    }
+
+    /**
+     * Makes {@code dir} an extraction directory: checks its parent with {@link TrustedPath}, creates
+     * {@code dir} with mode 0700 when missing, then checks {@code dir} itself (owned by {@code uid}).
+     *
+     * @param dir the directory, absolute
+     * @param uid the effective uid
+     * @return null when it is safe to unpack into and load from, else the reason it is refused
      */
     static String ensureSafe(Path dir, int uid) {
+        if (!dir.isAbsolute() || dir.getParent() == null) {
+            return "not an absolute path below /";
+        }
+        String why = TrustedPath.check(dir.getParent(), uid, false);
+        if (why != null) {
+            return why;
+        }
         try {
+            // By path: safe because the parent was just verified writable by root (or us) only.
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException e) {
-            // Checked below.
+            // Checked below, whatever it is.
         } catch (IOException | UnsupportedOperationException e) {
             return "cannot create: " + e.getMessage();
         }
-        try {
-            PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (a.isSymbolicLink() || !a.isDirectory()) {
-                return "not a directory (or a symbolic link)";
-            }
-            int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            if (owner != uid) {
-                return "owned by uid " + owner + ", not " + uid;
-            }
-            Set<PosixFilePermission> p = a.permissions();
-            if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-                return "group- or world-writable (" + PosixFilePermissions.toString(p) + ")";
-            }
+        return TrustedPath.check(dir, uid, true);
+    }
+
+    /**
+     * @param path a JNA search path (entries separated by ':'), or null
+     * @param uid  the effective uid
+     * @return null when every entry is an absolute directory that passes {@link TrustedPath}, else why not
+     */
+    static String searchPathRefusal(String path, int uid) {
+        if (path == null) {
             return null;
-        } catch (IOException | UnsupportedOperationException e) {
-            return "cannot inspect: " + e.getMessage();
         }
+        for (String entry : path.split(":")) {
+            String why = entry.startsWith("/") ? TrustedPath.check(Path.of(entry), uid, false) : "not an absolute path";
+            if (why != null) {
+                return entry + ": " + why;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Creates a new 0700 directory with a random name under {@code tmp}, checks it with the
+     * sticky-directory rule and, when it passes, makes it {@code jna.tmpdir} (deleted at exit).
+     *
+     * @param tmp the temporary directory (java.io.tmpdir, a system property, not the environment)
+     * @param uid the effective uid (not 0: root never uses this)
+     * @return null when chosen, else why not
+     */
+    private static String freshPrivateDirectory(Path tmp, int uid) {
+        String why = TrustedPath.checkOutputDirectory(tmp, uid);
+        if (why != null) {
+            return why;
+        }
+        Path d;
+        try {
+            d = Files.createTempDirectory(tmp, "dmaudit-jna-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException | UnsupportedOperationException e) {
+            return tmp + ": cannot create a private directory: " + e.getMessage();
+        }
+        why = TrustedPath.checkPrivateUnderSticky(d, uid);
+        if (why != null) {
+            return why;
+        }
+        d.toFile().deleteOnExit(); // registered before JNA's files, so deleted after them
+        System.setProperty(PROPERTY, d.toString());
+        chosen = d + " (new private directory)";
+        return null;
+    }
+
+    /**
+     * Checks an installed native directory and the files JNA will load from it.
+     *
+     * @param dir the directory
+     * @param uid the effective uid
+     * @return null when it is safe, else the reason
+     */
+    static String checkInstalled(Path dir, int uid) {
+        if (!dir.isAbsolute()) {
+            return "not an absolute path";
+        }
+        String why = TrustedPath.check(dir, uid, false);
+        if (why != null) {
+            return why;
+        }
+        for (String f : INSTALLED_FILES) {
+            Path p = dir.resolve(f);
+            try {
+                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                // The directory's chain is verified, so nobody but root (or us) can swap p after this.
+                why = a.isRegularFile() ? TrustedPath.refusal(a, uid, false) : "not a regular file";
+            } catch (NoSuchFileException e) {
+                why = "missing";
+            } catch (IOException e) {
+                why = "cannot inspect: " + TrustedPath.reason(e);
+            }
+            if (why != null) {
+                return p + ": " + why;
+            }
+        }
+        return null;
     }
 
     /** @return the effective uid from /proc/self/status, or -1 when unreadable */

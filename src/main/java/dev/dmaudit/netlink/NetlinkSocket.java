@@ -129,17 +129,24 @@ final class NetlinkSocket {
      * that is not permitted.
      *
      * @param bytes the wanted receive buffer
-     * @return the kernel's effective SO_RCVBUF
+     * @return the kernel's effective SO_RCVBUF (read back with getsockopt) and whether it was forced
      * @throws NetlinkException when the shim fails
      */
-    int setReceiveBuffer(int bytes) {
+    ReceiveBuffer setReceiveBuffer(int bytes) {
         Memory eff = new Memory(4);
         eff.setInt(0, 0);
         int r = libc.setReceiveBuffer(fd, bytes, eff);
         if (r < 0) {
             throw failure(libc, "setsockopt(SO_RCVBUF)", -r, "CAP_NET_ADMIN");
         }
-        return eff.getInt(0);
+        return new ReceiveBuffer(eff.getInt(0), r == 1);
+    }
+
+    /**
+     * @param effective the kernel's SO_RCVBUF after the call (twice the usable size)
+     * @param forced    SO_RCVBUFFORCE was allowed; false: SO_RCVBUF, capped by net.core.rmem_max
+     */
+    record ReceiveBuffer(int effective, boolean forced) {
     }
 
     /**

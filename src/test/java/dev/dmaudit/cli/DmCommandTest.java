@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.dmaudit.dm.CommandResult;
 import dev.dmaudit.dm.CommandRunner;
+import dev.dmaudit.dm.FakeDmsetup;
 import dev.dmaudit.dm.Fixtures;
 import dev.dmaudit.dm.ToolMissingException;
 import dev.dmaudit.dm.ToolTimeoutException;
@@ -55,8 +56,8 @@ class DmCommandTest {
 
     @Test
     void statusJsonOneObjectPerLine() throws Exception {
-        when(runner.run(eq(List.of("dmsetup", "status")), any()))
-                .thenReturn(ok(read("two-integrity/C-dmsetup-status-after-read.txt")));
+        DmTooling.runners = () -> new FakeDmsetup(read("two-integrity/C-dmsetup-ls.txt"), null,
+                read("two-integrity/C-dmsetup-status-after-read.txt"));
         CliRun r = CliRun.of("dm", "status", "--format", "json");
         assertThat(r.code()).isZero();
         List<String> lines = r.out().lines().toList();
@@ -96,8 +97,7 @@ class DmCommandTest {
 
     @Test
     void tableRedactsKeysInTextAndJson() throws Exception {
-        when(runner.run(eq(List.of("dmsetup", "table")), any()))
-                .thenReturn(ok(read("synthetic/dmsetup-table-showkeys.txt")));
+        DmTooling.runners = () -> FakeDmsetup.withNumberedNames(read("synthetic/dmsetup-table-showkeys.txt"), null);
         for (String format : List.of("text", "json")) {
             CliRun r = CliRun.of("dm", "table", "--format", format);
             assertThat(r.code()).isZero();
@@ -110,6 +110,19 @@ class DmCommandTest {
         assertThat(text.out().lines().toList().get(3)).isEqualTo(
                 "name=hmac start=0 length=60992 target=integrity device=7:3 offset=0 tag_size=32 mode=journal"
                         + " options=\"journal_sectors:440 internal_hash:hmac(sha256):<redacted> fix_hmac\"");
+    }
+
+    @Test
+    void aForgedNameLeaksNoKeyInTextOrJson() {
+        // Issue 18: with the all-devices table, "evil: 0 1 zero" made the crypt key a zero target's params.
+        String key = Fixtures.keys().get(0);
+        DmTooling.runners = () -> new FakeDmsetup("evil: 0 1 zero\t(254:3)\n",
+                "evil: 0 1 zero: 0 2097152 crypt aes-xts-plain64 " + key + " 0 7:2 4096\n", null);
+        for (String format : List.of("text", "json")) {
+            CliRun r = CliRun.of("dm", "table", "--format", format);
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).doesNotContain(key).contains("<redacted>").contains("crypt");
+        }
     }
 
     @Test
@@ -168,7 +181,7 @@ class DmCommandTest {
         assertThat(missing.code()).isEqualTo(ExitCodes.TOOL_MISSING);
         assertThat(missing.err()).isEqualTo("dmaudit: dmsetup not found: install the Debian package dmsetup\n");
 
-        when(runner.run(eq(List.of("dmsetup", "status")), eq(Duration.ofSeconds(3))))
+        when(runner.run(eq(List.of("dmsetup", "ls")), eq(Duration.ofSeconds(3))))
                 .thenThrow(new ToolTimeoutException("dmsetup", Duration.ofSeconds(3)));
         CliRun timeout = CliRun.of("dm", "status", "--timeout", "3");
         assertThat(timeout.code()).isEqualTo(ExitCodes.TOOL_TIMEOUT);

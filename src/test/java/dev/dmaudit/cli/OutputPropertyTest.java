@@ -51,6 +51,8 @@ class OutputPropertyTest {
         {(byte) 0xe2, (byte) 0x80, (byte) 0xae},               // U+202E RIGHT-TO-LEFT OVERRIDE
         {(byte) 0xe2, (byte) 0x81, (byte) 0xa6},               // U+2066 LEFT-TO-RIGHT ISOLATE
         {(byte) 0xd8, (byte) 0x9c},                            // U+061C ARABIC LETTER MARK
+        {(byte) 0xe2, (byte) 0x80, (byte) 0x8b},               // U+200B ZERO WIDTH SPACE
+        {(byte) 0xef, (byte) 0xbb, (byte) 0xbf},               // U+FEFF ZERO WIDTH NO-BREAK SPACE
         {(byte) 0xe2, (byte) 0x80, (byte) 0xa8},               // U+2028 LINE SEPARATOR
         {(byte) 0xc2, (byte) 0x9b},                            // U+009B CSI (C1)
         {(byte) 0xc2, (byte) 0x85},                            // U+0085 NEL (C1)
@@ -372,7 +374,7 @@ class OutputPropertyTest {
             char ch = s.charAt(i);
             boolean bad = ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch <= 0x9f)
                     || (ch >= 0x202a && ch <= 0x202e) || (ch >= 0x2066 && ch <= 0x2069)
-                    || ch == 0x061c || ch == 0x200e || ch == 0x200f;
+                    || ch == 0x061c || (ch >= 0x200b && ch <= 0x200f) || ch == 0x2060 || ch == 0xfeff;
             if (bad) {
                 throw new AssertionError(String.format("TEXT char U+%04X at %d in %s for %s", (int) ch, i,
                         Sanitize.visible(s), c));

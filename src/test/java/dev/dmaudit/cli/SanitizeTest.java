@@ -20,4 +20,12 @@ class SanitizeTest {
         assertThat(Sanitize.visible("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
                 .isEqualTo("\\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069");
     }
+
+    @Test
+    void zeroWidthCharactersBecomeVisible() {
+        // They hide text or make two names look alike on a terminal (issue 18).
+        assertThat(Sanitize.visible("a\u200bb\u200cc\u200dd\u2060e\ufefff"))
+                .isEqualTo("a\\u200bb\\u200cc\\u200dd\\u2060e\\ufefff");
+        assertThat(Sanitize.visible("\u200a\u2010")).as("neighbours that print (hair space, hyphen)").isEqualTo("\u200a\u2010");
+    }
 }

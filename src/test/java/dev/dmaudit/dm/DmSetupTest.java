@@ -25,6 +25,19 @@ class DmSetupTest {
     private final CommandRunner runner = mock(CommandRunner.class);
     private final DmSetup dm = new DmSetup(runner, T);
 
+    private static DmSetup fake(FakeDmsetup tool) {
+        return new DmSetup(tool, T);
+    }
+
+    @Test
+    void aRealPerDeviceTableParses() throws Exception {
+        // Recorded from the real tool: `dmsetup table int1` prints no name prefix.
+        answer(List.of("dmsetup", "table", "int1"), ok(read("two-integrity/C-dmsetup-table-int1.txt")));
+        DmTableLine l = dm.table(DmSelector.name("int1"), KeyDisplay.REDACT).get(0);
+        assertThat(l.device()).isEqualTo("int1");
+        assertThat(((IntegrityTargetTable) l.target()).device()).isEqualTo("7:0");
+    }
+
     private void answer(List<String> argv, CommandResult r) throws DmToolException {
         when(runner.run(eq(argv), eq(T))).thenReturn(r);
     }
@@ -80,8 +93,8 @@ class DmSetupTest {
 
     @Test
     void statusOfTwoIntegrityDevicesAfterCorruption() throws Exception {
-        answer(List.of("dmsetup", "status"), ok(read("two-integrity/C-dmsetup-status-after-read.txt")));
-        List<DmStatusLine> s = dm.status(DmSelector.all());
+        List<DmStatusLine> s = fake(new FakeDmsetup(read("two-integrity/C-dmsetup-ls.txt"), null,
+                read("two-integrity/C-dmsetup-status-after-read.txt"))).status(DmSelector.all());
         assertThat(s).containsExactly(
                 new DmStatusLine("int1", 0, 60992, "integrity", new IntegrityTargetStatus(0, 60992, OptionalLong.empty())),
                 new DmStatusLine("int2", 0, 64664, "integrity", new IntegrityTargetStatus(2, 64664, OptionalLong.empty())));
@@ -96,16 +109,16 @@ class DmSetupTest {
 
     @Test
     void statusOfCryptOverIntegrityWithTrailingSpace() throws Exception {
-        answer(List.of("dmsetup", "status"), ok(read("crypt-aead/A-dmsetup-status-after.txt")));
-        List<DmStatusLine> s = dm.status(DmSelector.all());
+        List<DmStatusLine> s = fake(new FakeDmsetup(read("crypt-aead/A-dmsetup-ls.txt"), null,
+                read("crypt-aead/A-dmsetup-status-after.txt"))).status(DmSelector.all());
         assertThat(s.get(0).status()).isEqualTo(new CryptTargetStatus());
         assertThat(s.get(1).status()).isInstanceOf(IntegrityTargetStatus.class);
     }
 
     @Test
     void statusOfVerityLinearRecalcAndUnknown() throws Exception {
-        answer(List.of("dmsetup", "status"), ok(read("synthetic/dmsetup-status-mixed.txt")));
-        List<TargetStatus> s = dm.status(DmSelector.all()).stream().map(DmStatusLine::status).toList();
+        List<TargetStatus> s = fake(FakeDmsetup.withNumberedNames(null, read("synthetic/dmsetup-status-mixed.txt")))
+                .status(DmSelector.all()).stream().map(DmStatusLine::status).toList();
         assertThat(s).containsExactly(
                 new VerityTargetStatus(VerityState.VERIFIED, OptionalLong.empty()),
                 new VerityTargetStatus(VerityState.CORRUPTED, OptionalLong.empty()),
@@ -119,8 +132,12 @@ class DmSetupTest {
 
     @Test
     void tableOfIntegrityDevices() throws Exception {
-        answer(List.of("dmsetup", "table"), ok(read("two-integrity/C-dmsetup-table.txt")));
-        List<DmTableLine> t = dm.table(DmSelector.all(), KeyDisplay.REDACT);
+        FakeDmsetup tool = new FakeDmsetup(read("two-integrity/C-dmsetup-ls.txt"), read("two-integrity/C-dmsetup-table.txt"), null);
+        List<DmTableLine> t = fake(tool).table(DmSelector.all(), KeyDisplay.REDACT);
+        // Per device by number from ls, never the all-devices table.
+        assertThat(tool.calls).containsExactly(List.of("dmsetup", "ls"), List.of("dmsetup", "table", "-j", "254", "-m", "0"),
+                List.of("dmsetup", "table", "-j", "254", "-m", "1"));
+        assertThat(t.get(0).device()).isEqualTo("int1");
         assertThat(t).hasSize(2);
         IntegrityTargetTable int2 = (IntegrityTargetTable) t.get(1).target();
         assertThat(int2.device()).isEqualTo("7:1");
@@ -136,8 +153,8 @@ class DmSetupTest {
 
     @Test
     void tableOfCryptAeadRedactsTheKeyringReference() throws Exception {
-        answer(List.of("dmsetup", "table"), ok(read("crypt-aead/A-dmsetup-table.txt")));
-        List<DmTableLine> t = dm.table(DmSelector.all(), KeyDisplay.REDACT);
+        List<DmTableLine> t = fake(new FakeDmsetup(read("crypt-aead/A-dmsetup-ls.txt"), read("crypt-aead/A-dmsetup-table.txt"), null))
+                .table(DmSelector.all(), KeyDisplay.REDACT);
         CryptTargetTable c = (CryptTargetTable) t.get(0).target();
         assertThat(c.cipher()).isEqualTo("capi:authenc(hmac(sha256),xts(aes))-plain64");
         assertThat(c.key()).isEqualTo(KeyRedactor.REDACTED);
@@ -149,8 +166,8 @@ class DmSetupTest {
 
     @Test
     void tableOfVerityLinearAndUnknown() throws Exception {
-        answer(List.of("dmsetup", "table"), ok(read("synthetic/dmsetup-table-showkeys.txt")));
-        List<DmTableLine> t = dm.table(DmSelector.all(), KeyDisplay.REDACT);
+        List<DmTableLine> t = fake(FakeDmsetup.withNumberedNames(read("synthetic/dmsetup-table-showkeys.txt"), null))
+                .table(DmSelector.all(), KeyDisplay.REDACT);
         VerityTargetTable v = (VerityTargetTable) t.get(5).target();
         assertThat(v.hashDevice()).isEqualTo("7:6");
         assertThat(v.algorithm()).isEqualTo("sha256");

@@ -21,15 +21,52 @@ class KeyRedactionTest {
 
     @Test
     void tableResultsCarryNoKeys() throws Exception {
-        String table = read("synthetic/dmsetup-table-showkeys.txt");
-        when(runner.run(anyList(), any())).thenReturn(ok(table));
-        List<DmTableLine> lines = dm.table(DmSelector.all(), KeyDisplay.REDACT);
+        List<DmTableLine> lines = new DmSetup(FakeDmsetup.withNumberedNames(read("synthetic/dmsetup-table-showkeys.txt"), null),
+                Duration.ofSeconds(1)).table(DmSelector.all(), KeyDisplay.REDACT);
         StringBuilder everything = new StringBuilder(lines.toString());
         lines.forEach(l -> everything.append(String.join(" ", l.target().params())).append('\n'));
         assertNoKeys(everything.toString());
         assertThat(everything).contains("internal_hash:hmac(sha256):<redacted>",
                 "journal_crypt:ctr(aes):<redacted>", "journal_mac:hmac(sha256):<redacted>",
                 "aes-xts-plain64 <redacted> 0 7:2 4096", "internal_hash:sha256 ");
+    }
+
+    /**
+     * Issue 18: a device named {@code evil: 0 1 zero} shifted the all-devices table's fields, so
+     * the crypt line's key landed in the params of a key-free "zero" target and was printed.
+     */
+    @Test
+    void aDeviceNameThatForgesTheTablePrefixLeaksNoKey() throws Exception {
+        String key = keys().get(0);
+        FakeDmsetup tool = new FakeDmsetup("evil: 0 1 zero\t(254:3)\nplain\t(254:4)\n",
+                "evil: 0 1 zero: 0 2097152 crypt aes-xts-plain64 " + key + " 0 7:2 4096\n"
+                        + "plain: 0 2097152 crypt aes-xts-plain64 " + keys().get(1) + " 0 7:3 4096\n", null);
+        List<DmTableLine> lines = new DmSetup(tool, Duration.ofSeconds(1)).table(DmSelector.all(), KeyDisplay.REDACT);
+        StringBuilder everything = new StringBuilder(lines.toString());
+        lines.forEach(l -> everything.append(String.join(" ", l.target().params())).append('\n'));
+        assertNoKeys(everything.toString());
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0).device()).isEqualTo("evil: 0 1 zero");
+        assertThat(lines.get(0).targetType()).isEqualTo("crypt");
+        assertThat(((CryptTargetTable) lines.get(0).target()).key()).isEqualTo(KeyRedactor.REDACTED);
+    }
+
+    @Test
+    void unknownTargetsGetEveryLongHexAndBase64RunRedacted() {
+        // default-key (Android/ChromeOS) carries a raw key: <cipher> <key> <iv_offset> <dev> <start>.
+        String hex = keys().get(0);
+        TargetTable dk = TargetTableParser.parse("default-key", List.of("aes-xts-plain64", hex, "0", "7:2", "0"), KeyDisplay.REDACT);
+        assertThat(dk).isEqualTo(new RawTargetTable(List.of("aes-xts-plain64", KeyRedactor.REDACTED, "0", "7:2", "0")));
+        String b64 = "q83vEjRWeJq83vEjRWeJqw==";
+        String inside = "key=" + hex.substring(0, 40) + ",x";
+        TargetTable other = TargetTableParser.parse("some-new-target",
+                List.of(b64, inside, "allow_discards", "sector_size:4096", "abcdefghijklmnopqrstuvwxyz"), KeyDisplay.REDACT);
+        assertThat(other.params()).containsExactly(KeyRedactor.REDACTED, "key=" + KeyRedactor.REDACTED + ",x",
+                "allow_discards", "sector_size:4096", "abcdefghijklmnopqrstuvwxyz");
+        // Known key-free targets are shown as they are (a verity root digest is public).
+        String digest = "3f2e6a1d8c5b4e7a9f0d1c2b3a4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
+        assertThat(TargetTableParser.redact("verity", List.of(digest), KeyDisplay.REDACT)).containsExactly(digest);
+        assertThat(TargetTableParser.parse("default-key", List.of("aes", hex), KeyDisplay.SHOW).params()).contains(hex);
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.dmaudit.dm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dmaudit.netlink.TrustedPath;
+import dev.dmaudit.netlink.TrustedTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +37,52 @@ class ProcessCommandRunnerTest {
     void findsBareNamesOnPathAndRunsWithCLocale() throws Exception {
         CommandResult r = runner.run(List.of("env"), FIVE_S);
         assertThat(r.stdout().lines()).contains("LC_ALL=C");
+    }
+
+    /**
+     * Issue 18: a root process resolved dmsetup through PATH before the sbin folders and accepted
+     * relative entries, so `.` or a user's bin directory on root's PATH chose the binary.
+     */
+    @Test
+    void aPlantedToolInARelativeOrUserOwnedPathEntryIsNeverChosen() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TrustedPath.effectiveUid() == 0, "needs root to chown a directory to uid 4242");
+        Path base = TrustedTree.create("path-");
+        try {
+            String name = "dmaudit-planted-tool";
+            Path user = Files.createDirectory(base.resolve("user-bin"));
+            Path userTool = executable(user.resolve(name));
+            Files.setAttribute(user, "unix:uid", 4242);
+            Path rel = Files.createDirectories(Path.of("target", "rel-bin"));
+            executable(rel.resolve(name));
+            Path writable = Files.createDirectory(base.resolve("shared-bin"));
+            executable(writable.resolve(name));
+            Files.setAttribute(writable, "unix:mode", 01777);
+            Path good = Files.createDirectory(base.resolve("bin"));
+            Path goodTool = executable(good.resolve(name));
+
+            String planted = String.join(":", "target/rel-bin", ".", "", user.toString(), writable.toString());
+            assertThat(ProcessCommandRunner.resolve(name, planted, 0)).as("only untrusted entries").isEmpty();
+            assertThat(ProcessCommandRunner.resolve(name, planted + ":" + good, 0)).contains(goodTool);
+            // A tool file another uid owns, in a good directory, is not taken either.
+            Files.setAttribute(goodTool, "unix:uid", 4242);
+            assertThat(ProcessCommandRunner.resolve(name, planted + ":" + good, 0)).isEmpty();
+            assertThat(userTool).exists();
+            // The sbin folders come first, whatever PATH says: a trusted dmsetup earlier on PATH loses.
+            Path dmsetup = executable(good.resolve("dmsetup"));
+            Path sbin = ProcessCommandRunner.SBIN.stream().map(d -> Path.of(d, "dmsetup")).filter(Files::isExecutable)
+                    .findFirst().orElse(null);
+            org.junit.jupiter.api.Assumptions.assumeTrue(sbin != null, "dmsetup not installed in an sbin folder");
+            assertThat(ProcessCommandRunner.resolve("dmsetup", good.toString(), 0)).contains(sbin).isNotEqualTo(java.util.Optional.of(dmsetup));
+        } finally {
+            TrustedTree.delete(base);
+            TrustedTree.delete(Path.of("target", "rel-bin"));
+        }
+    }
+
+    private static Path executable(Path p) throws java.io.IOException {
+        Files.writeString(p, "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
     }
 
     @Test

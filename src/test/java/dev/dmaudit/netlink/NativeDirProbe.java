@@ -1,0 +1,26 @@
+package dev.dmaudit.netlink;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Run by NativeDirTest in a fresh JVM: loads the natives and prints where they were mapped from. */
+final class NativeDirProbe {
+    private NativeDirProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try {
+            DirectLibC.get();
+            System.out.println("chosen=" + NativeDir.chosen());
+        } catch (RuntimeException | LinkageError e) {
+            System.out.println(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            int slash = line.indexOf('/');
+            if (slash >= 0 && (line.contains("jnidispatch") || line.contains("dmaudit") || line.contains("jna"))
+                    && !line.endsWith(".jar")) {
+                System.out.println("mapped " + line.substring(slash));
+            }
+        }
+    }
+}
