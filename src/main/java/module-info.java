@@ -5,7 +5,8 @@
  *
  * <p>Exported is what an embedder touches: the API ({@code api}), the events it delivers and the
  * pipeline's stage and sink seams ({@code event}), and the decoded records those events hold
- * ({@code record}). The transport ({@code netlink}), the tool wrappers ({@code dm}), the outputs
+ * ({@code record}). The transport ({@code netlink}), the operating-system layer ({@code os}: libc,
+ * errno, capabilities, the native-library directory), the tool wrappers ({@code dm}), the outputs
  * ({@code sink}) and the command line ({@code cli}) are this module's own.
  */
 module dev.dmaudit {
@@ -19,7 +20,7 @@ module dev.dmaudit {
     exports dev.dmaudit.record;
 
     // JNA direct mapping registers native methods reflectively.
-    opens dev.dmaudit.netlink to com.sun.jna;
+    opens dev.dmaudit.os to com.sun.jna;
 
     // picocli fills @Option fields reflectively.
     opens dev.dmaudit.cli to info.picocli;

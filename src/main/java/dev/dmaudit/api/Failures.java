@@ -1,13 +1,13 @@
 package dev.dmaudit.api;
 
-import dev.dmaudit.netlink.NetlinkException;
+import dev.dmaudit.os.SyscallException;
 
 /** Turns the transport's failures into the API's {@link DmAuditException}, keeping the message. */
 final class Failures {
     private Failures() {
     }
 
-    static DmAuditException of(NetlinkException e) {
+    static DmAuditException of(SyscallException e) {
         DmAuditException.Kind kind = switch (e.kind()) {
             case PERMISSION -> DmAuditException.Kind.PERMISSION;
             case UNSUPPORTED -> DmAuditException.Kind.UNSUPPORTED;

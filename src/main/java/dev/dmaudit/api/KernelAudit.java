@@ -3,10 +3,10 @@ package dev.dmaudit.api;
 import dev.dmaudit.netlink.AuditSocket;
 import dev.dmaudit.netlink.AuditSocketOptions;
 import dev.dmaudit.netlink.AuditStatus;
-import dev.dmaudit.netlink.Capabilities;
+import dev.dmaudit.os.Capabilities;
 import dev.dmaudit.netlink.Mode;
-import dev.dmaudit.netlink.NetlinkException;
-import dev.dmaudit.netlink.ProcFiles;
+import dev.dmaudit.os.SyscallException;
+import dev.dmaudit.os.ProcFiles;
 import java.util.OptionalLong;
 
 /** The kernel's audit state and this process's standing, for health checks ({@code dmaudit status}). */
@@ -51,7 +51,7 @@ public final class KernelAudit {
         AuditStatus s;
         try (AuditSocket c = AuditSocket.open(Mode.CONTROL, AuditSocketOptions.defaults())) {
             s = c.status();
-        } catch (NetlinkException e) {
+        } catch (SyscallException e) {
             throw Failures.of(e);
         }
         return of(s, s.pid() == 0 ? null : ProcFiles.comm(s.pid()), Capabilities.current(), ProcFiles.inInitialNetNamespace());

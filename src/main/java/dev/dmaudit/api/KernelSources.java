@@ -3,7 +3,7 @@ package dev.dmaudit.api;
 import dev.dmaudit.event.EventFilter;
 import dev.dmaudit.netlink.AuditSocket;
 import dev.dmaudit.netlink.AuditSocketOptions;
-import dev.dmaudit.netlink.NetlinkException;
+import dev.dmaudit.os.SyscallException;
 import dev.dmaudit.record.RecordTypes;
 import dev.dmaudit.record.TypeMapping;
 import java.util.OptionalLong;
@@ -24,7 +24,7 @@ final class KernelSources {
         dev.dmaudit.netlink.Mode m = mode == Mode.DAEMON ? dev.dmaudit.netlink.Mode.DAEMON : dev.dmaudit.netlink.Mode.MULTICAST;
         try {
             return new KernelSource(AuditSocket.open(m, o));
-        } catch (NetlinkException e) {
+        } catch (SyscallException e) {
             throw Failures.of(e);
         }
     }
@@ -92,7 +92,7 @@ final class KernelSources {
         public Boolean auditEnabled() {
             try {
                 return socket.status().auditEnabled();
-            } catch (NetlinkException e) {
+            } catch (SyscallException e) {
                 throw Failures.of(e);
             }
         }

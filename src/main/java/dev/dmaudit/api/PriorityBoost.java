@@ -1,7 +1,7 @@
 package dev.dmaudit.api;
 
-import dev.dmaudit.netlink.NetlinkException;
-import dev.dmaudit.netlink.ThreadPriority;
+import dev.dmaudit.os.SyscallException;
+import dev.dmaudit.os.ThreadPriority;
 
 /**
  * Starts threads at a raised priority: nice is per thread on Linux and a new thread inherits its
@@ -27,7 +27,7 @@ final class PriorityBoost {
             p = ThreadPriority.system();
             before = p.nice();
             p.setNice(before - boost);
-        } catch (NetlinkException e) {
+        } catch (SyscallException e) {
             throw Failures.of(e);
         }
         try {

@@ -1,9 +1,9 @@
 package dev.dmaudit.cli;
 
-import dev.dmaudit.netlink.Errno;
-import dev.dmaudit.netlink.NetlinkException;
-import dev.dmaudit.netlink.OpenedFile;
-import dev.dmaudit.netlink.TrustedPath;
+import dev.dmaudit.os.Errno;
+import dev.dmaudit.os.SyscallException;
+import dev.dmaudit.os.OpenedFile;
+import dev.dmaudit.os.TrustedPath;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -107,13 +107,13 @@ final class OutputFile extends OutputStream {
         try {
             try {
                 return OpenedFile.openAppend(file, true);
-            } catch (NetlinkException e) {
+            } catch (SyscallException e) {
                 if (e.errno() != Errno.EEXIST) { // it exists: open it and check it
                     throw e;
                 }
                 return OpenedFile.openAppend(file, false);
             }
-        } catch (NetlinkException e) {
+        } catch (SyscallException e) {
             String why = switch (e.errno()) {
                 case Errno.ELOOP -> file + " is a symbolic link; refusing to follow it"; // ELOOP from O_NOFOLLOW
                 case Errno.ENXIO -> file + " is a FIFO with no reader; refusing to wait for one"; // ENXIO from O_NONBLOCK

@@ -1,6 +1,6 @@
 package dev.dmaudit.dm;
 
-import dev.dmaudit.netlink.TrustedPath;
+import dev.dmaudit.os.TrustedPath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

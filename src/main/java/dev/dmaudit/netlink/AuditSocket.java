@@ -1,5 +1,13 @@
 package dev.dmaudit.netlink;
 
+import dev.dmaudit.os.DirectLibC;
+import dev.dmaudit.os.Errno;
+import dev.dmaudit.os.LibC;
+import dev.dmaudit.os.NativeDir;
+import dev.dmaudit.os.ProcFiles;
+import dev.dmaudit.os.SyscallException;
+import dev.dmaudit.os.UnsafeNativeDirException;
+
 import com.sun.jna.Memory;
 import dev.dmaudit.record.MalformedRecordException;
 import dev.dmaudit.record.NetlinkFrames;
@@ -126,7 +134,7 @@ public final class AuditSocket implements AuditTransport {
      * @param mode    multicast (the usual choice), daemon, or control (no records)
      * @param options options
      * @return the open transport
-     * @throws NetlinkException with kind PERMISSION, UNSUPPORTED, NOT_INITIAL_NAMESPACE,
+     * @throws SyscallException with kind PERMISSION, UNSUPPORTED, NOT_INITIAL_NAMESPACE,
      *                          DAEMON_SLOT_TAKEN ({@link DaemonSlotTakenException}) ...
      * @throws UnsafeNativeDirException when no directory is safe to load native code from (docs/native.md)
      * @throws UnsatisfiedLinkError when the native shim is missing or stale
@@ -144,7 +152,7 @@ public final class AuditSocket implements AuditTransport {
      * @param options options
      * @param libc    the C library
      * @return the open transport
-     * @throws NetlinkException as {@link #open(Mode, AuditSocketOptions)}
+     * @throws SyscallException as {@link #open(Mode, AuditSocketOptions)}
      */
     static AuditSocket open(Mode mode, AuditSocketOptions options, LibC libc) {
         AuditSocket s = new AuditSocket(libc, mode, options);
@@ -166,7 +174,7 @@ public final class AuditSocket implements AuditTransport {
      * control mode) opens the data socket, applies the options and joins the multicast group or
      * registers as the daemon.
      *
-     * @throws NetlinkException when a step fails; {@link #open} then closes what was opened
+     * @throws SyscallException when a step fails; {@link #open} then closes what was opened
      */
     private void start() {
         wakeFd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -175,15 +183,15 @@ public final class AuditSocket implements AuditTransport {
         }
         control = NetlinkSocket.open(libc);
         if (mode == Mode.MULTICAST && Boolean.FALSE.equals(ProcFiles.inInitialNetNamespace())) {
-            throw new NetlinkException(NetlinkException.Kind.NOT_INITIAL_NAMESPACE, "setsockopt(NETLINK_ADD_MEMBERSHIP)", 0,
+            throw new SyscallException(SyscallException.Kind.NOT_INITIAL_NAMESPACE, "setsockopt(NETLINK_ADD_MEMBERSHIP)", 0,
                     "multicast mode: this process is not in the initial network namespace, where the kernel "
                             + "multicasts audit records (/proc/self/ns/net differs from /proc/1/ns/net)");
         }
         try {
             lostBaseline = statusLocked().lost();
             lastLostDelta = 0;
-        } catch (NetlinkException e) {
-            if (e.kind() != NetlinkException.Kind.PERMISSION || mode != Mode.MULTICAST) {
+        } catch (SyscallException e) {
+            if (e.kind() != SyscallException.Kind.PERMISSION || mode != Mode.MULTICAST) {
                 throw e;
             }
             // Multicast with CAP_AUDIT_READ only: no AUDIT_GET, so no kernel lost counter.
@@ -227,19 +235,19 @@ public final class AuditSocket implements AuditTransport {
      * sends records there.
      *
      * @throws DaemonSlotTakenException when another process holds the slot (named when AUDIT_GET tells)
-     * @throws NetlinkException         when the request fails otherwise
+     * @throws SyscallException         when the request fails otherwise
      */
     private void registerDaemon() {
         int pid = (int) ProcessHandle.current().pid();
         try {
             request(data, rxBuf, "AUDIT_SET pid", RecordTypes.SET,
                     AuditStatus.encodeSet(AuditStatus.MASK_PID, AuditStatus.empty().withPid(pid)), 0, true);
-        } catch (NetlinkException e) {
-            if (e.kind() == NetlinkException.Kind.DAEMON_SLOT_TAKEN) {
+        } catch (SyscallException e) {
+            if (e.kind() == SyscallException.Kind.DAEMON_SLOT_TAKEN) {
                 int holder = 0;
                 try {
                     holder = status().pid();
-                } catch (NetlinkException ignored) {
+                } catch (SyscallException ignored) {
                     // Leave the holder unknown.
                 }
                 throw new DaemonSlotTakenException(holder, ProcFiles.comm(holder));
@@ -322,7 +330,7 @@ public final class AuditSocket implements AuditTransport {
      * @param buffer        where to copy the datagram
      * @param timeoutMillis the longest wait; negative waits forever
      * @return the datagram length, {@link #TIMEOUT}, or {@link #CLOSED} when close() woke it
-     * @throws NetlinkException on an unexpected recvfrom or poll error
+     * @throws SyscallException on an unexpected recvfrom or poll error
      */
     private int receiveLocked(byte[] buffer, long timeoutMillis) {
         if (!pending.isEmpty()) {
@@ -378,7 +386,7 @@ public final class AuditSocket implements AuditTransport {
      * @param timeoutMillis the longest wait; negative waits forever
      * @param watchWake     whether to also poll the wake eventfd (false once close is running)
      * @return READABLE, 0 on timeout (or EINTR), WOKEN when close() signalled
-     * @throws NetlinkException when poll fails
+     * @throws SyscallException when poll fails
      */
     private int awaitReadable(int fd, long timeoutMillis, boolean watchWake) {
         pollFds.setInt(0, fd);
@@ -415,7 +423,7 @@ public final class AuditSocket implements AuditTransport {
      * @param keepOthers keep unrelated datagrams for {@link #receive} (the data socket), instead of
      *                   dropping them
      * @return the reply payload, or null when only an ACK was wanted
-     * @throws NetlinkException with kind TIMEOUT, CLOSED, PROTOCOL, or the kind of the errno the
+     * @throws SyscallException with kind TIMEOUT, CLOSED, PROTOCOL, or the kind of the errno the
      *                          kernel answered or sendto/recvfrom returned
      */
     private byte[] request(NetlinkSocket s, Memory rx, String what, int type, byte[] payload, int replyType,
@@ -434,11 +442,11 @@ public final class AuditSocket implements AuditTransport {
                 if (errno == Errno.EAGAIN) {
                     long left = (deadline - System.nanoTime()) / 1_000_000L;
                     if (left <= 0) {
-                        throw new NetlinkException(NetlinkException.Kind.TIMEOUT, what, Errno.ETIMEDOUT,
+                        throw new SyscallException(SyscallException.Kind.TIMEOUT, what, Errno.ETIMEDOUT,
                                 what + ": no answer from the kernel in " + options.controlTimeoutMillis() + " ms");
                     }
                     if (awaitReadable(s.fd(), left, !closing) == WOKEN) {
-                        throw new NetlinkException(NetlinkException.Kind.CLOSED, what, 0, what + ": transport closed");
+                        throw new SyscallException(SyscallException.Kind.CLOSED, what, 0, what + ": transport closed");
                     }
                 } else if (errno == Errno.ENOBUFS) {
                     enobufs++;
@@ -459,7 +467,7 @@ public final class AuditSocket implements AuditTransport {
             try {
                 NetlinkFrames.forEach(d, 0, d.length, reply);
             } catch (MalformedRecordException e) {
-                throw new NetlinkException(NetlinkException.Kind.PROTOCOL, what, 0, what + ": bad reply: " + e.getMessage());
+                throw new SyscallException(SyscallException.Kind.PROTOCOL, what, 0, what + ": bad reply: " + e.getMessage());
             }
             if (reply.others && keepOthers) {
                 pending.add(d);
@@ -535,7 +543,7 @@ public final class AuditSocket implements AuditTransport {
      * is opening).
      *
      * @return the kernel's audit status
-     * @throws NetlinkException when the request fails, or with kind PROTOCOL for a malformed reply
+     * @throws SyscallException when the request fails, or with kind PROTOCOL for a malformed reply
      */
     private AuditStatus statusLocked() {
         synchronized (ctlLock) {
@@ -543,7 +551,7 @@ public final class AuditSocket implements AuditTransport {
             try {
                 return AuditStatus.decode(p, 0, p.length);
             } catch (MalformedRecordException e) {
-                throw new NetlinkException(NetlinkException.Kind.PROTOCOL, "AUDIT_GET", 0, "AUDIT_GET: " + e.getMessage());
+                throw new SyscallException(SyscallException.Kind.PROTOCOL, "AUDIT_GET", 0, "AUDIT_GET: " + e.getMessage());
             }
         }
     }
@@ -554,7 +562,7 @@ public final class AuditSocket implements AuditTransport {
      * @param what   the request's name, for messages
      * @param mask   AUDIT_STATUS_* bits of the fields to change
      * @param values the new values of those fields
-     * @throws NetlinkException when the request fails
+     * @throws SyscallException when the request fails
      */
     private void set(String what, int mask, AuditStatus values) {
         request(control, ctlBuf, what, RecordTypes.SET, AuditStatus.encodeSet(mask, values), 0, false);
@@ -577,7 +585,7 @@ public final class AuditSocket implements AuditTransport {
      * @param what  the request's name, for messages
      * @param mask  {@link AuditStatus#MASK_ENABLED} or {@link AuditStatus#MASK_BACKLOG_LIMIT}
      * @param value the new value
-     * @throws NetlinkException with kind CLOSED after close, or when AUDIT_GET/AUDIT_SET fails
+     * @throws SyscallException with kind CLOSED after close, or when AUDIT_GET/AUDIT_SET fails
      */
     private void changeSetting(String what, int mask, int value) {
         if (!enter()) {
@@ -609,7 +617,7 @@ public final class AuditSocket implements AuditTransport {
             try {
                 delta = (statusLocked().lost() - lostBaseline) & 0xffffffffL;
                 lastLostDelta = delta;
-            } catch (NetlinkException e) {
+            } catch (SyscallException e) {
                 // Keep the last value.
             } finally {
                 exit();
@@ -644,8 +652,8 @@ public final class AuditSocket implements AuditTransport {
      * @param what the request that found the transport closed
      * @return a CLOSED exception for it
      */
-    private static NetlinkException closedException(String what) {
-        return new NetlinkException(NetlinkException.Kind.CLOSED, what, 0, what + ": transport closed");
+    private static SyscallException closedException(String what) {
+        return new SyscallException(SyscallException.Kind.CLOSED, what, 0, what + ": transport closed");
     }
 
     @Override

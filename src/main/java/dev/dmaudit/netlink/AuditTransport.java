@@ -1,5 +1,7 @@
 package dev.dmaudit.netlink;
 
+import dev.dmaudit.os.SyscallException;
+
 /**
  * A source of raw NETLINK_AUDIT datagrams plus the audit control requests, so the library and
  * tests can substitute it. Datagrams go to {@link dev.dmaudit.record.NetlinkFrames#forEach} as
@@ -21,7 +23,7 @@ public interface AuditTransport extends AutoCloseable {
      *
      * @param buffer where to copy the datagram (at least {@link #maxDatagram()} bytes)
      * @return the datagram length, or {@link #CLOSED} once {@link #close()} was called
-     * @throws NetlinkException on an unexpected receive error
+     * @throws SyscallException on an unexpected receive error
      */
     int receive(byte[] buffer);
 
@@ -31,7 +33,7 @@ public interface AuditTransport extends AutoCloseable {
      * @param buffer        where to copy the datagram
      * @param timeoutMillis the longest wait; 0 only takes what is already queued
      * @return the datagram length, {@link #TIMEOUT} or {@link #CLOSED}
-     * @throws NetlinkException on an unexpected receive error
+     * @throws SyscallException on an unexpected receive error
      */
     int receive(byte[] buffer, long timeoutMillis);
 
@@ -42,7 +44,7 @@ public interface AuditTransport extends AutoCloseable {
      * AUDIT_GET on the control socket (needs CAP_AUDIT_CONTROL).
      *
      * @return the kernel's audit status
-     * @throws NetlinkException with kind PERMISSION without CAP_AUDIT_CONTROL, CLOSED after
+     * @throws SyscallException with kind PERMISSION without CAP_AUDIT_CONTROL, CLOSED after
      *                          {@link #close()}, TIMEOUT or PROTOCOL when the kernel's answer is
      *                          missing or malformed
      */
@@ -52,7 +54,7 @@ public interface AuditTransport extends AutoCloseable {
      * AUDIT_SET enabled; the previous value is restored on close.
      *
      * @param enabled true to make the kernel produce records
-     * @throws NetlinkException when AUDIT_GET or AUDIT_SET fails, or CLOSED after {@link #close()}
+     * @throws SyscallException when AUDIT_GET or AUDIT_SET fails, or CLOSED after {@link #close()}
      */
     void setEnabled(boolean enabled);
 
@@ -60,7 +62,7 @@ public interface AuditTransport extends AutoCloseable {
      * AUDIT_SET backlog_limit; the previous value is restored on close.
      *
      * @param limit the kernel queue limit
-     * @throws NetlinkException when AUDIT_GET or AUDIT_SET fails, or CLOSED after {@link #close()}
+     * @throws SyscallException when AUDIT_GET or AUDIT_SET fails, or CLOSED after {@link #close()}
      */
     void setBacklogLimit(int limit);
 
@@ -71,7 +73,7 @@ public interface AuditTransport extends AutoCloseable {
      * Unregisters (daemon mode), restores what this transport changed, and closes the sockets. A
      * thread blocked in {@link #receive} returns {@link #CLOSED}. Idempotent.
      *
-     * @throws NetlinkException when unregistering or restoring a setting fails; the sockets are
+     * @throws SyscallException when unregistering or restoring a setting fails; the sockets are
      *                          closed all the same
      */
     @Override

@@ -1,7 +1,10 @@
 package dev.dmaudit.netlink;
 
+import dev.dmaudit.os.Errno;
+import dev.dmaudit.os.SyscallException;
+
 /** Daemon mode: the kernel refused AUDIT_SET pid with EEXIST because another process holds the slot. */
-public final class DaemonSlotTakenException extends NetlinkException {
+public final class DaemonSlotTakenException extends SyscallException {
     /** Serialization version. */
     private static final long serialVersionUID = 1L;
     /** The registered daemon's pid, 0 when unknown. */

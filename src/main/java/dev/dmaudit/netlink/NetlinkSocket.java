@@ -1,5 +1,8 @@
 package dev.dmaudit.netlink;
 
+import dev.dmaudit.os.LibC;
+import dev.dmaudit.os.SyscallException;
+
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +65,7 @@ final class NetlinkSocket {
      *
      * @param libc the C library
      * @return the socket
-     * @throws NetlinkException when socket, bind or getsockname fails (the descriptor is closed)
+     * @throws SyscallException when socket, bind or getsockname fails (the descriptor is closed)
      */
     static NetlinkSocket open(LibC libc) {
         int fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
@@ -88,17 +91,8 @@ final class NetlinkSocket {
         }
     }
 
-    /**
-     * Builds the exception for a failed call, with the C library's text for the errno.
-     *
-     * @param libc     the C library
-     * @param syscall  the syscall or request that failed
-     * @param errno    the positive errno
-     * @param needsCap the capability the operation needs, named in the EPERM hint
-     * @return the exception, to throw
-     */
-    static NetlinkException failure(LibC libc, String syscall, int errno, String needsCap) {
-        return NetlinkException.forErrno(syscall, errno, libc.strerror(errno), needsCap);
+    static SyscallException failure(LibC libc, String syscall, int errno, String needsCap) {
+        return SyscallException.of(libc, syscall, errno, needsCap);
     }
 
     /** @return the socket descriptor */
@@ -114,7 +108,7 @@ final class NetlinkSocket {
     /**
      * Joins AUDIT_NLGRP_READLOG (needs CAP_AUDIT_READ).
      *
-     * @throws NetlinkException when setsockopt fails
+     * @throws SyscallException when setsockopt fails
      */
     void joinReadLog() {
         Memory g = new Memory(4);
@@ -130,7 +124,7 @@ final class NetlinkSocket {
      *
      * @param bytes the wanted receive buffer
      * @return the kernel's effective SO_RCVBUF (read back with getsockopt) and whether it was forced
-     * @throws NetlinkException when the shim fails
+     * @throws SyscallException when the shim fails
      */
     ReceiveBuffer setReceiveBuffer(int bytes) {
         Memory eff = new Memory(4);
@@ -153,7 +147,7 @@ final class NetlinkSocket {
      * Attaches a socket filter, so the kernel drops unwanted datagrams before they use buffer space.
      *
      * @param program a {@link BpfFilter} program
-     * @throws NetlinkException when the shim fails
+     * @throws SyscallException when the shim fails
      */
     void attachFilter(byte[] program) {
         Memory p = new Memory(program.length);

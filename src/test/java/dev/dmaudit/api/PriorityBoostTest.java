@@ -2,7 +2,7 @@ package dev.dmaudit.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dmaudit.netlink.ThreadPriority;
+import dev.dmaudit.os.ThreadPriority;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

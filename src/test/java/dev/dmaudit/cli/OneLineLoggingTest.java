@@ -13,7 +13,7 @@ class OneLineLoggingTest {
     void systemLoggerRecordsPrintAsOneDmauditLine() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         assertThat(OneLineLogging.install(new PrintStream(buf, true, StandardCharsets.UTF_8))).isTrue();
-        System.Logger log = System.getLogger("dev.dmaudit.netlink.NativeDir");
+        System.Logger log = System.getLogger("dev.dmaudit.os.NativeDir");
         log.log(System.Logger.Level.WARNING, "dmaudit: no safe native library directory ({0}); falling back",
                 "/run/user/0/dmaudit: not owned by uid 0");
         log.log(System.Logger.Level.ERROR, "reader stopped", new IOException("EBADF\nsecond line"));

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.dmaudit.netlink.TrustedPath;
-import dev.dmaudit.netlink.TrustedTree;
+import dev.dmaudit.os.TrustedPath;
+import dev.dmaudit.os.TrustedTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

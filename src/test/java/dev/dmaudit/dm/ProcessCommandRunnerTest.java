@@ -3,8 +3,8 @@ package dev.dmaudit.dm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dmaudit.netlink.TrustedPath;
-import dev.dmaudit.netlink.TrustedTree;
+import dev.dmaudit.os.TrustedPath;
+import dev.dmaudit.os.TrustedTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

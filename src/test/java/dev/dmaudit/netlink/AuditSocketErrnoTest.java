@@ -1,5 +1,10 @@
 package dev.dmaudit.netlink;
 
+import dev.dmaudit.os.Errno;
+import dev.dmaudit.os.LibC;
+import dev.dmaudit.os.ProcFiles;
+import dev.dmaudit.os.SyscallException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,8 +35,8 @@ class AuditSocketErrnoTest {
     @Test
     void kernelWithoutAuditIsUnsupported() {
         k.failSocket(Errno.EPROTONOSUPPORT);
-        assertThatThrownBy(() -> open(Mode.MULTICAST)).isInstanceOfSatisfying(NetlinkException.class, e -> {
-            assertThat(e.kind()).isEqualTo(NetlinkException.Kind.UNSUPPORTED);
+        assertThatThrownBy(() -> open(Mode.MULTICAST)).isInstanceOfSatisfying(SyscallException.class, e -> {
+            assertThat(e.kind()).isEqualTo(SyscallException.Kind.UNSUPPORTED);
             assertThat(e.syscall()).isEqualTo("socket");
             assertThat(e.errnoName()).isEqualTo("EPROTONOSUPPORT");
             assertThat(e).hasMessageContaining("kernel built without audit");
@@ -42,8 +47,8 @@ class AuditSocketErrnoTest {
     @Test
     void joinWithoutCapAuditReadNeedsRoot() {
         k.failSetsockopt(Errno.EPERM);
-        assertThatThrownBy(() -> open(Mode.MULTICAST)).isInstanceOfSatisfying(NetlinkException.class, e -> {
-            assertThat(e.kind()).isEqualTo(NetlinkException.Kind.PERMISSION);
+        assertThatThrownBy(() -> open(Mode.MULTICAST)).isInstanceOfSatisfying(SyscallException.class, e -> {
+            assertThat(e.kind()).isEqualTo(SyscallException.Kind.PERMISSION);
             assertThat(e.syscall()).isEqualTo("setsockopt(NETLINK_ADD_MEMBERSHIP)");
             assertThat(e).hasMessageContaining("needs root or CAP_AUDIT_READ");
         });
@@ -56,16 +61,16 @@ class AuditSocketErrnoTest {
         try (AuditSocket s = open(Mode.MULTICAST)) {
             assertThat(s.stats().kernelLostDelta()).isEqualTo(-1);
             assertThatThrownBy(s::status).hasMessageContaining("needs root or CAP_AUDIT_CONTROL")
-                    .extracting(e -> ((NetlinkException) e).kind()).isEqualTo(NetlinkException.Kind.PERMISSION);
+                    .extracting(e -> ((SyscallException) e).kind()).isEqualTo(SyscallException.Kind.PERMISSION);
         }
-        assertThatThrownBy(() -> open(Mode.CONTROL)).isInstanceOf(NetlinkException.class);
+        assertThatThrownBy(() -> open(Mode.CONTROL)).isInstanceOf(SyscallException.class);
     }
 
     @Test
     void auditRefusedOutsideTheInitialNamespace() {
         k.getErrno = Errno.ECONNREFUSED;
-        assertThatThrownBy(() -> open(Mode.DAEMON)).isInstanceOfSatisfying(NetlinkException.class, e -> {
-            assertThat(e.kind()).isEqualTo(NetlinkException.Kind.NOT_INITIAL_NAMESPACE);
+        assertThatThrownBy(() -> open(Mode.DAEMON)).isInstanceOfSatisfying(SyscallException.class, e -> {
+            assertThat(e.kind()).isEqualTo(SyscallException.Kind.NOT_INITIAL_NAMESPACE);
             assertThat(e.syscall()).isEqualTo("AUDIT_GET");
             assertThat(e).hasMessageContaining("initial user and network namespace");
         });
@@ -96,10 +101,10 @@ class AuditSocketErrnoTest {
     void unexpectedRecvErrorIsTyped() {
         try (AuditSocket s = open(Mode.MULTICAST)) {
             k.failRecv(Errno.EBADF);
-            assertThatThrownBy(() -> s.receive(new byte[100])).isInstanceOfSatisfying(NetlinkException.class, e -> {
+            assertThatThrownBy(() -> s.receive(new byte[100])).isInstanceOfSatisfying(SyscallException.class, e -> {
                 assertThat(e.syscall()).isEqualTo("recvfrom");
                 assertThat(e.errnoName()).isEqualTo("EBADF");
-                assertThat(e.kind()).isEqualTo(NetlinkException.Kind.OTHER);
+                assertThat(e.kind()).isEqualTo(SyscallException.Kind.OTHER);
                 assertThat(e).hasMessageContaining("strerror 9");
             });
         }
@@ -155,8 +160,8 @@ class AuditSocketErrnoTest {
     void silentKernelTimesOut() {
         k.answerControl = false;
         assertThatThrownBy(() -> open(Mode.CONTROL, AuditSocketOptions.defaults().withControlTimeout(50)))
-                .isInstanceOfSatisfying(NetlinkException.class,
-                        e -> assertThat(e.kind()).isEqualTo(NetlinkException.Kind.TIMEOUT));
+                .isInstanceOfSatisfying(SyscallException.class,
+                        e -> assertThat(e.kind()).isEqualTo(SyscallException.Kind.TIMEOUT));
     }
 
     @Test
@@ -173,7 +178,7 @@ class AuditSocketErrnoTest {
         AuditSocket s = open(Mode.CONTROL);
         s.setEnabled(true);
         k.setErrno = mask -> Errno.EPERM;
-        assertThatThrownBy(s::close).isInstanceOfSatisfying(NetlinkException.class,
+        assertThatThrownBy(s::close).isInstanceOfSatisfying(SyscallException.class,
                 e -> assertThat(e.syscall()).isEqualTo("AUDIT_SET enabled"));
         assertThat(k.closed).contains(CONTROL, FakeKernel.WAKE_FD);
     }

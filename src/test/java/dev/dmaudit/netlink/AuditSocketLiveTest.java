@@ -1,5 +1,9 @@
 package dev.dmaudit.netlink;
 
+import dev.dmaudit.os.DirectLibC;
+import dev.dmaudit.os.ProcFiles;
+import dev.dmaudit.os.SyscallException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -157,7 +161,7 @@ class AuditSocketLiveTest {
         int me = (int) ProcessHandle.current().pid();
         assertThatThrownBy(() -> AuditSocket.open(Mode.DAEMON, AuditSocketOptions.defaults()))
                 .isInstanceOfSatisfying(DaemonSlotTakenException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(NetlinkException.Kind.DAEMON_SLOT_TAKEN);
+                    assertThat(e.kind()).isEqualTo(SyscallException.Kind.DAEMON_SLOT_TAKEN);
                     assertThat(e.errnoName()).isEqualTo("EEXIST");
                     assertThat(e.holderPid()).isEqualTo(me);
                     assertThat(e.holderComm()).isEqualTo(ProcFiles.comm(me)).isNotBlank();

@@ -1,5 +1,8 @@
 package dev.dmaudit.netlink;
 
+import dev.dmaudit.os.Errno;
+import dev.dmaudit.os.LibC;
+
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;

@@ -1,4 +1,4 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 import com.sun.jna.Memory;
 
@@ -28,7 +28,7 @@ public record OpenedFile(int fd, int mode, int uid, long size) implements AutoCl
      * @param path      the file
      * @param createNew create it, failing with EEXIST when the name exists
      * @return the open file
-     * @throws NetlinkException naming {@code open} and the errno (ELOOP for a final symbolic link,
+     * @throws SyscallException naming {@code open} and the errno (ELOOP for a final symbolic link,
      *                          ENXIO for a FIFO without reader, EEXIST with {@code createNew})
      * @throws UnsafeNativeDirException when the native code cannot be loaded safely
      */
@@ -38,7 +38,7 @@ public record OpenedFile(int fd, int mode, int uid, long size) implements AutoCl
         int fd = libc.openAppend(path, createNew, st);
         if (fd < 0) {
             String call = createNew ? "open(O_CREAT|O_EXCL|O_NOFOLLOW|O_NONBLOCK)" : "open(O_NOFOLLOW|O_NONBLOCK)";
-            throw NetlinkException.forErrno(call, -fd, libc.strerror(-fd), "write access");
+            throw SyscallException.forErrno(call, -fd, libc.strerror(-fd), "write access");
         }
         return new OpenedFile(fd, (int) st.getLong(0), (int) st.getLong(8), st.getLong(16));
     }

@@ -1,4 +1,5 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
+
 
 /**
  * The calling thread's nice value. On Linux, nice is per thread and a new thread starts with its
@@ -20,7 +21,7 @@ public final class ThreadPriority {
 
     /**
      * @return the calling thread's nice value, -20..19
-     * @throws NetlinkException naming getpriority and the errno when it fails
+     * @throws SyscallException naming getpriority and the errno when it fails
      */
     public int nice() {
         libc.clearErrno();
@@ -28,7 +29,7 @@ public final class ThreadPriority {
         if (n == -1) {
             int errno = libc.errno();
             if (errno != 0) {
-                throw NetlinkSocket.failure(libc, "getpriority", errno, "CAP_SYS_NICE");
+                throw SyscallException.of(libc, "getpriority", errno, "CAP_SYS_NICE");
             }
         }
         return n;
@@ -36,14 +37,14 @@ public final class ThreadPriority {
 
     /**
      * @param nice the calling thread's new nice value (clamped to -20..19)
-     * @throws NetlinkException naming setpriority and the errno (kind PERMISSION for EACCES/EPERM:
+     * @throws SyscallException naming setpriority and the errno (kind PERMISSION for EACCES/EPERM:
      *     a lower nice needs CAP_SYS_NICE)
      */
     public void setNice(int nice) {
         int n = Math.max(-20, Math.min(19, nice));
         if (libc.setpriority(0, n) != 0) {
             int errno = libc.errno();
-            throw NetlinkSocket.failure(libc, "setpriority", errno, "CAP_SYS_NICE");
+            throw SyscallException.of(libc, "setpriority", errno, "CAP_SYS_NICE");
         }
     }
 }

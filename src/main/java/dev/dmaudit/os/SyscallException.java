@@ -1,10 +1,10 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 /**
  * A failed netlink operation: the syscall (or protocol step) that failed, the errno the kernel
  * gave, and a {@link Kind} a caller can act on without parsing text.
  */
-public class NetlinkException extends RuntimeException {
+public class SyscallException extends RuntimeException {
     /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
@@ -43,11 +43,25 @@ public class NetlinkException extends RuntimeException {
      * @param errno   the positive errno, or 0 when none applies
      * @param message the full message
      */
-    public NetlinkException(Kind kind, String syscall, int errno, String message) {
+    public SyscallException(Kind kind, String syscall, int errno, String message) {
         super(message);
         this.kind = kind;
         this.syscall = syscall;
         this.errno = errno;
+    }
+
+    /**
+     * The one way a failed native call becomes an exception: the syscall, the errno's name and the
+     * C library's text for it, and the hint for its kind.
+     *
+     * @param libc     the C library (for strerror)
+     * @param syscall  the syscall or request that failed
+     * @param errno    the positive errno (the native layer's calls return it negated)
+     * @param needsCap the capability the operation needs, named in the EPERM hint
+     * @return the exception, to throw
+     */
+    public static SyscallException of(LibC libc, String syscall, int errno, String needsCap) {
+        return forErrno(syscall, errno, libc.strerror(errno), needsCap);
     }
 
     /**
@@ -59,7 +73,7 @@ public class NetlinkException extends RuntimeException {
      * @param needsCap  the capability the operation needs, named in the EPERM hint
      * @return the exception
      */
-    public static NetlinkException forErrno(String syscall, int errno, String strerror, String needsCap) {
+    public static SyscallException forErrno(String syscall, int errno, String strerror, String needsCap) {
         Kind kind = kindOf(syscall, errno);
         String hint = switch (kind) {
             case PERMISSION -> "needs root or " + needsCap;
@@ -76,7 +90,7 @@ public class NetlinkException extends RuntimeException {
         if (hint != null) {
             m.append(": ").append(hint);
         }
-        return new NetlinkException(kind, syscall, errno, m.toString());
+        return new SyscallException(kind, syscall, errno, m.toString());
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,8 +21,8 @@ class ThreadPriorityTest {
         when(libc.errno()).thenReturn(Errno.EACCES);
         when(libc.strerror(Errno.EACCES)).thenReturn("Permission denied");
         assertThatThrownBy(() -> priority.setNice(-10))
-                .isInstanceOfSatisfying(NetlinkException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(NetlinkException.Kind.PERMISSION);
+                .isInstanceOfSatisfying(SyscallException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(SyscallException.Kind.PERMISSION);
                     assertThat(e.syscall()).isEqualTo("setpriority");
                 })
                 .hasMessage("setpriority: EACCES (Permission denied): needs root or CAP_SYS_NICE");
@@ -45,7 +45,7 @@ class ThreadPriorityTest {
         verify(libc).clearErrno();
 
         when(libc.errno()).thenReturn(Errno.ESRCH);
-        assertThatThrownBy(priority::nice).isInstanceOf(NetlinkException.class).hasMessageStartingWith("getpriority: ESRCH");
+        assertThatThrownBy(priority::nice).isInstanceOf(SyscallException.class).hasMessageStartingWith("getpriority: ESRCH");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

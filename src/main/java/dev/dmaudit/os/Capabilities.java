@@ -1,4 +1,4 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 /**
  * This process's effective capabilities (CapEff in /proc/self/status), for the audit ones.

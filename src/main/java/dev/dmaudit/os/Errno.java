@@ -1,4 +1,4 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -9,7 +9,7 @@ import java.lang.reflect.Modifier;
  * {@code E<n>}.
  */
 public final class Errno {
-    /** Operation not permitted: missing root or an audit capability ({@link NetlinkException.Kind#PERMISSION}). */
+    /** Operation not permitted: missing root or an audit capability ({@link SyscallException.Kind#PERMISSION}). */
     public static final int EPERM = 1;
     /** No such file or directory. */
     public static final int ENOENT = 2;
@@ -27,7 +27,7 @@ public final class Errno {
     public static final int EAGAIN = 11;
     /** Cannot allocate memory. */
     public static final int ENOMEM = 12;
-    /** Permission denied ({@link NetlinkException.Kind#PERMISSION}). */
+    /** Permission denied ({@link SyscallException.Kind#PERMISSION}). */
     public static final int EACCES = 13;
     /** Bad address. */
     public static final int EFAULT = 14;
@@ -71,7 +71,7 @@ public final class Errno {
     public static final int EPROTOTYPE = 91;
     /** Protocol not available (unknown socket option). */
     public static final int ENOPROTOOPT = 92;
-    /** Protocol not supported: the kernel has no NETLINK_AUDIT ({@link NetlinkException.Kind#UNSUPPORTED}). */
+    /** Protocol not supported: the kernel has no NETLINK_AUDIT ({@link SyscallException.Kind#UNSUPPORTED}). */
     public static final int EPROTONOSUPPORT = 93;
     /** Socket type not supported. */
     public static final int ESOCKTNOSUPPORT = 94;
@@ -79,7 +79,7 @@ public final class Errno {
     public static final int EOPNOTSUPP = 95;
     /** Protocol family not supported. */
     public static final int EPFNOSUPPORT = 96;
-    /** Address family not supported: the kernel has no netlink ({@link NetlinkException.Kind#UNSUPPORTED}). */
+    /** Address family not supported: the kernel has no netlink ({@link SyscallException.Kind#UNSUPPORTED}). */
     public static final int EAFNOSUPPORT = 97;
     /** Address already in use. */
     public static final int EADDRINUSE = 98;

@@ -1,13 +1,13 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 /** {@link LibC} over JNA direct mapping ({@code Native.register}) of libc and the dmaudit shim. */
-final class DirectLibC implements LibC {
+public final class DirectLibC implements LibC {
     /** The ABI version the shim must report (DMAUDIT_ABI_VERSION in dmaudit.h). */
-    static final int SHIM_ABI = 3;
+    public static final int SHIM_ABI = 3;
     /** setpriority/getpriority: {@code who} is a process (on Linux: a thread) id. */
     private static final int PRIO_PROCESS = 0;
 
@@ -24,7 +24,7 @@ final class DirectLibC implements LibC {
      * @return the instance
      * @throws UnsatisfiedLinkError when the shim is missing or stale
      */
-    static DirectLibC get() {
+    public static DirectLibC get() {
         DirectLibC i = instance;
         if (i == null) {
             synchronized (DirectLibC.class) {

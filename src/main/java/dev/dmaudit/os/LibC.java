@@ -1,4 +1,4 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 import com.sun.jna.Pointer;
 
@@ -8,7 +8,7 @@ import com.sun.jna.Pointer;
  * Calls follow C conventions: -1 (or a negative count) and {@link #errno()} on failure; the shim
  * functions return -errno directly.
  */
-interface LibC {
+public interface LibC {
     /**
      * socket(2).
      *

@@ -1,4 +1,4 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,12 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
+
+import dev.dmaudit.netlink.DaemonSlotTakenException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class NetlinkExceptionTest {
+class SyscallExceptionTest {
     @Test
     void errnoNamesForTheCommonErrors() {
         assertThat(Errno.name(1)).isEqualTo("EPERM");
@@ -18,23 +20,23 @@ class NetlinkExceptionTest {
 
     @Test
     void kindsAndHints() {
-        NetlinkException perm = NetlinkException.forErrno("setsockopt(NETLINK_ADD_MEMBERSHIP)", 1,
+        SyscallException perm = SyscallException.forErrno("setsockopt(NETLINK_ADD_MEMBERSHIP)", 1,
                 "Operation not permitted", "CAP_AUDIT_READ");
-        assertThat(perm.kind()).isEqualTo(NetlinkException.Kind.PERMISSION);
+        assertThat(perm.kind()).isEqualTo(SyscallException.Kind.PERMISSION);
         assertThat(perm.syscall()).isEqualTo("setsockopt(NETLINK_ADD_MEMBERSHIP)");
         assertThat(perm.errnoName()).isEqualTo("EPERM");
         assertThat(perm).hasMessage("setsockopt(NETLINK_ADD_MEMBERSHIP): EPERM (Operation not permitted): "
                 + "needs root or CAP_AUDIT_READ");
-        assertThat(NetlinkException.forErrno("socket", 93, null, "x"))
+        assertThat(SyscallException.forErrno("socket", 93, null, "x"))
                 .hasMessage("socket: EPROTONOSUPPORT: kernel built without audit (CONFIG_AUDIT)")
-                .extracting(NetlinkException::kind).isEqualTo(NetlinkException.Kind.UNSUPPORTED);
-        assertThat(NetlinkException.forErrno("AUDIT_GET", 111, null, "x").kind())
-                .isEqualTo(NetlinkException.Kind.NOT_INITIAL_NAMESPACE);
-        assertThat(NetlinkException.forErrno("AUDIT_SET pid", 17, null, "x").kind())
-                .isEqualTo(NetlinkException.Kind.DAEMON_SLOT_TAKEN);
-        assertThat(NetlinkException.forErrno("bind", 17, null, "x").kind()).isEqualTo(NetlinkException.Kind.OTHER);
-        assertThat(NetlinkException.forErrno("recvfrom", 105, null, "x").kind()).isEqualTo(NetlinkException.Kind.NO_BUFFER);
-        assertThat(new NetlinkException(NetlinkException.Kind.TIMEOUT, "AUDIT_GET", 0, "m").errnoName()).isEmpty();
+                .extracting(SyscallException::kind).isEqualTo(SyscallException.Kind.UNSUPPORTED);
+        assertThat(SyscallException.forErrno("AUDIT_GET", 111, null, "x").kind())
+                .isEqualTo(SyscallException.Kind.NOT_INITIAL_NAMESPACE);
+        assertThat(SyscallException.forErrno("AUDIT_SET pid", 17, null, "x").kind())
+                .isEqualTo(SyscallException.Kind.DAEMON_SLOT_TAKEN);
+        assertThat(SyscallException.forErrno("bind", 17, null, "x").kind()).isEqualTo(SyscallException.Kind.OTHER);
+        assertThat(SyscallException.forErrno("recvfrom", 105, null, "x").kind()).isEqualTo(SyscallException.Kind.NO_BUFFER);
+        assertThat(new SyscallException(SyscallException.Kind.TIMEOUT, "AUDIT_GET", 0, "m").errnoName()).isEmpty();
     }
 
     @Test

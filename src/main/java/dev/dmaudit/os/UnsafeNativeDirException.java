@@ -1,10 +1,10 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 /**
  * No directory is safe to load native code from (see {@link NativeDir}): nothing was loaded. The
  * message is one line naming the directory and component refused and why.
  */
-public final class UnsafeNativeDirException extends NetlinkException {
+public final class UnsafeNativeDirException extends SyscallException {
     private static final long serialVersionUID = 1L;
 
     /**

@@ -1,4 +1,4 @@
-package dev.dmaudit.netlink;
+package dev.dmaudit.os;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
