@@ -179,7 +179,7 @@ public final class AuditSocket implements AuditTransport {
     private void start() {
         wakeFd = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (wakeFd < 0) {
-            throw NetlinkSocket.failure(libc, "eventfd", libc.errno(), "nothing");
+            throw SyscallException.of(libc, "eventfd", -wakeFd, "nothing");
         }
         control = NetlinkSocket.open(libc);
         if (mode == Mode.MULTICAST && Boolean.FALSE.equals(ProcFiles.inInitialNetNamespace())) {
@@ -374,7 +374,7 @@ public final class AuditSocket implements AuditTransport {
                     return TIMEOUT;
                 }
             } else if (errno != Errno.EINTR) {
-                throw NetlinkSocket.failure(libc, "recvfrom", errno, "CAP_AUDIT_READ");
+                throw SyscallException.of(libc, "recvfrom", errno, "CAP_AUDIT_READ");
             }
         }
     }
@@ -397,11 +397,10 @@ public final class AuditSocket implements AuditTransport {
         pollFds.setShort(14, (short) 0);
         int r = libc.poll(pollFds, watchWake ? 2 : 1, (int) Math.min(timeoutMillis, Integer.MAX_VALUE));
         if (r < 0) {
-            int errno = libc.errno();
-            if (errno == Errno.EINTR) {
+            if (-r == Errno.EINTR) {
                 return 0;
             }
-            throw NetlinkSocket.failure(libc, "poll", errno, "nothing");
+            throw SyscallException.of(libc, "poll", -r, "nothing");
         }
         if (watchWake && pollFds.getShort(14) != 0) {
             return WOKEN;
@@ -431,7 +430,7 @@ public final class AuditSocket implements AuditTransport {
         int mySeq = seq.getAndIncrement();
         int err = s.send(type, NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_ACK, mySeq, payload, 0);
         if (err != 0) {
-            throw NetlinkSocket.failure(libc, "sendto(" + what + ")", err, "CAP_AUDIT_CONTROL");
+            throw SyscallException.of(libc, "sendto(" + what + ")", err, "CAP_AUDIT_CONTROL");
         }
         long deadline = System.nanoTime() + options.controlTimeoutMillis() * 1_000_000L;
         Reply reply = new Reply(mySeq, replyType);
@@ -451,7 +450,7 @@ public final class AuditSocket implements AuditTransport {
                 } else if (errno == Errno.ENOBUFS) {
                     enobufs++;
                 } else if (errno != Errno.EINTR) {
-                    throw NetlinkSocket.failure(libc, "recvfrom(" + what + ")", errno, "CAP_AUDIT_CONTROL");
+                    throw SyscallException.of(libc, "recvfrom(" + what + ")", errno, "CAP_AUDIT_CONTROL");
                 }
                 continue;
             }
@@ -474,7 +473,7 @@ public final class AuditSocket implements AuditTransport {
             }
             reply.others = false;
             if (reply.errno != 0) {
-                throw NetlinkSocket.failure(libc, what, reply.errno, "CAP_AUDIT_CONTROL");
+                throw SyscallException.of(libc, what, reply.errno, "CAP_AUDIT_CONTROL");
             }
         }
         return reply.payload;

@@ -70,19 +70,21 @@ final class NetlinkSocket {
     static NetlinkSocket open(LibC libc) {
         int fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
         if (fd < 0) {
-            throw failure(libc, "socket", libc.errno(), "CAP_AUDIT_READ");
+            throw SyscallException.of(libc, "socket", -fd, "CAP_AUDIT_READ");
         }
         try {
             Memory a = new Memory(SOCKADDR_NL_SIZE);
             a.clear();
             a.setShort(0, (short) AF_NETLINK);
-            if (libc.bind(fd, a, SOCKADDR_NL_SIZE) != 0) {
-                throw failure(libc, "bind", libc.errno(), "CAP_AUDIT_READ");
+            int r = libc.bind(fd, a, SOCKADDR_NL_SIZE);
+            if (r < 0) {
+                throw SyscallException.of(libc, "bind", -r, "CAP_AUDIT_READ");
             }
             Memory len = new Memory(4);
             len.setInt(0, SOCKADDR_NL_SIZE);
-            if (libc.getsockname(fd, a, len) != 0) {
-                throw failure(libc, "getsockname", libc.errno(), "CAP_AUDIT_READ");
+            r = libc.getsockname(fd, a, len);
+            if (r < 0) {
+                throw SyscallException.of(libc, "getsockname", -r, "CAP_AUDIT_READ");
             }
             return new NetlinkSocket(libc, fd, a.getInt(4));
         } catch (RuntimeException e) {
@@ -91,9 +93,7 @@ final class NetlinkSocket {
         }
     }
 
-    static SyscallException failure(LibC libc, String syscall, int errno, String needsCap) {
-        return SyscallException.of(libc, syscall, errno, needsCap);
-    }
+
 
     /** @return the socket descriptor */
     int fd() {
@@ -113,8 +113,9 @@ final class NetlinkSocket {
     void joinReadLog() {
         Memory g = new Memory(4);
         g.setInt(0, AUDIT_NLGRP_READLOG);
-        if (libc.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g, 4) != 0) {
-            throw failure(libc, "setsockopt(NETLINK_ADD_MEMBERSHIP)", libc.errno(), "CAP_AUDIT_READ");
+        int r = libc.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g, 4);
+        if (r < 0) {
+            throw SyscallException.of(libc, "setsockopt(NETLINK_ADD_MEMBERSHIP)", -r, "CAP_AUDIT_READ");
         }
     }
 
@@ -131,7 +132,7 @@ final class NetlinkSocket {
         eff.setInt(0, 0);
         int r = libc.setReceiveBuffer(fd, bytes, eff);
         if (r < 0) {
-            throw failure(libc, "setsockopt(SO_RCVBUF)", -r, "CAP_NET_ADMIN");
+            throw SyscallException.of(libc, "setsockopt(SO_RCVBUF)", -r, "CAP_NET_ADMIN");
         }
         return new ReceiveBuffer(eff.getInt(0), r == 1);
     }
@@ -154,7 +155,7 @@ final class NetlinkSocket {
         p.write(0, program, 0, program.length);
         int r = libc.attachFilter(fd, p, program.length / BpfFilter.INSN_SIZE);
         if (r < 0) {
-            throw failure(libc, "setsockopt(SO_ATTACH_FILTER)", -r, "CAP_NET_ADMIN");
+            throw SyscallException.of(libc, "setsockopt(SO_ATTACH_FILTER)", -r, "CAP_NET_ADMIN");
         }
     }
 
@@ -181,7 +182,8 @@ final class NetlinkSocket {
         dest.clear();
         dest.setShort(0, (short) AF_NETLINK);
         dest.setInt(4, destPort);
-        return libc.sendto(fd, m, len, 0, dest, SOCKADDR_NL_SIZE) < 0 ? libc.errno() : 0;
+        long n = libc.sendto(fd, m, len, 0, dest, SOCKADDR_NL_SIZE);
+        return n < 0 ? (int) -n : 0;
     }
 
     /**
@@ -207,8 +209,7 @@ final class NetlinkSocket {
      */
     long receive(Pointer buf, long capacity) {
         addrLen.setInt(0, SOCKADDR_NL_SIZE);
-        long n = libc.recvfrom(fd, buf, capacity, MSG_DONTWAIT | MSG_TRUNC, addr, addrLen);
-        return n >= 0 ? n : -libc.errno();
+        return libc.recvfrom(fd, buf, capacity, MSG_DONTWAIT | MSG_TRUNC, addr, addrLen);
     }
 
     /** @return the sender port id of the last datagram {@link #receive} returned */

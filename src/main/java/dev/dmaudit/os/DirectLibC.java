@@ -246,72 +246,75 @@ public final class DirectLibC implements LibC {
 
     @Override
     public int socket(int domain, int type, int protocol) {
-        return C.socket(domain, type, protocol);
+        return orErrno(C.socket(domain, type, protocol));
     }
 
     @Override
     public int bind(int fd, Pointer addr, int addrLen) {
-        return C.bind(fd, addr, addrLen);
+        return orErrno(C.bind(fd, addr, addrLen));
     }
 
     @Override
     public int getsockname(int fd, Pointer addr, Pointer addrLen) {
-        return C.getsockname(fd, addr, addrLen);
+        return orErrno(C.getsockname(fd, addr, addrLen));
     }
 
     @Override
     public int setsockopt(int fd, int level, int option, Pointer value, int valueLen) {
-        return C.setsockopt(fd, level, option, value, valueLen);
+        return orErrno(C.setsockopt(fd, level, option, value, valueLen));
     }
 
     @Override
     public long recvfrom(int fd, Pointer buf, long len, int flags, Pointer addr, Pointer addrLen) {
-        return C.recvfrom(fd, buf, len, flags, addr, addrLen);
+        return orErrno(C.recvfrom(fd, buf, len, flags, addr, addrLen));
     }
 
     @Override
     public long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrLen) {
-        return C.sendto(fd, buf, len, flags, addr, addrLen);
+        return orErrno(C.sendto(fd, buf, len, flags, addr, addrLen));
     }
 
     @Override
     public int poll(Pointer fds, long nfds, int timeoutMillis) {
-        return C.poll(fds, nfds, timeoutMillis);
+        return orErrno(C.poll(fds, nfds, timeoutMillis));
     }
 
     @Override
     public int eventfd(int initval, int flags) {
-        return C.eventfd(initval, flags);
+        return orErrno(C.eventfd(initval, flags));
     }
 
     @Override
     public long write(int fd, Pointer buf, long len) {
-        return C.write(fd, buf, len);
+        return orErrno(C.write(fd, buf, len));
     }
 
     @Override
     public int close(int fd) {
-        return C.close(fd);
+        return orErrno(C.close(fd));
     }
 
     @Override
     public int setpriority(int who, int nice) {
-        return C.setpriority(PRIO_PROCESS, who, nice);
+        return orErrno(C.setpriority(PRIO_PROCESS, who, nice));
     }
 
     @Override
     public int getpriority(int who) {
-        return C.getpriority(PRIO_PROCESS, who);
-    }
-
-    @Override
-    public void clearErrno() {
+        // The C library returns the nice value, so its -1 is a value unless errno says otherwise.
         Native.setLastError(0);
+        int nice = C.getpriority(PRIO_PROCESS, who);
+        int errno = Native.getLastError();
+        return nice == -1 && errno != 0 ? -errno : 20 - nice;
     }
 
-    @Override
-    public int errno() {
-        return Native.getLastError();
+    /** The C convention (-1 and errno) to ours (-errno), errno read at once on this thread. */
+    private static int orErrno(int r) {
+        return r < 0 ? -Native.getLastError() : r;
+    }
+
+    private static long orErrno(long r) {
+        return r < 0 ? -Native.getLastError() : r;
     }
 
     @Override

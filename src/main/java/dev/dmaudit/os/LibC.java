@@ -5,8 +5,11 @@ import com.sun.jna.Pointer;
 /**
  * The C library calls and shim functions the transport uses: a seam so tests can script errno
  * returns the live kernel does not produce on demand. {@link DirectLibC} is the real one.
- * Calls follow C conventions: -1 (or a negative count) and {@link #errno()} on failure; the shim
- * functions return -errno directly.
+ *
+ * <p>One convention for every call, as the kernel's own system calls have: the result (zero or
+ * more), or a negative errno on failure — never C's -1 with a separate errno to read later, which
+ * another call on the thread could overwrite. {@link SyscallException#of} turns it into an
+ * exception.
  */
 public interface LibC {
     /**
@@ -15,7 +18,7 @@ public interface LibC {
      * @param domain   address family, e.g. AF_NETLINK
      * @param type     socket type and flags, e.g. SOCK_RAW | SOCK_CLOEXEC
      * @param protocol protocol, e.g. NETLINK_AUDIT
-     * @return the new descriptor, or -1
+     * @return the new descriptor, or -errno
      */
     int socket(int domain, int type, int protocol);
 
@@ -25,7 +28,7 @@ public interface LibC {
      * @param fd      the socket
      * @param addr    the address ({@code struct sockaddr_nl})
      * @param addrLen its size
-     * @return 0, or -1
+     * @return 0, or -errno
      */
     int bind(int fd, Pointer addr, int addrLen);
 
@@ -35,7 +38,7 @@ public interface LibC {
      * @param fd      the socket
      * @param addr    receives the bound address
      * @param addrLen in: the size of {@code addr}; out: the address length
-     * @return 0, or -1
+     * @return 0, or -errno
      */
     int getsockname(int fd, Pointer addr, Pointer addrLen);
 
@@ -47,7 +50,7 @@ public interface LibC {
      * @param option   the option, e.g. NETLINK_ADD_MEMBERSHIP
      * @param value    the option value
      * @param valueLen its size
-     * @return 0, or -1
+     * @return 0, or -errno
      */
     int setsockopt(int fd, int level, int option, Pointer value, int valueLen);
 
@@ -61,7 +64,7 @@ public interface LibC {
      * @param addr    receives the sender's address
      * @param addrLen in: the size of {@code addr}; out: the address length
      * @return the datagram length (with MSG_TRUNC its real length, even when larger than {@code len}),
-     *         or -1
+     *         or -errno
      */
     long recvfrom(int fd, Pointer buf, long len, int flags, Pointer addr, Pointer addrLen);
 
@@ -74,7 +77,7 @@ public interface LibC {
      * @param flags   send flags
      * @param addr    the destination address
      * @param addrLen its size
-     * @return the bytes sent, or -1
+     * @return the bytes sent, or -errno
      */
     long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrLen);
 
@@ -84,7 +87,7 @@ public interface LibC {
      * @param fds           an array of {@code struct pollfd}
      * @param nfds          how many entries it has
      * @param timeoutMillis the longest wait; negative waits forever
-     * @return how many descriptors are ready, 0 on timeout, or -1
+     * @return how many descriptors are ready, 0 on timeout, or -errno
      */
     int poll(Pointer fds, long nfds, int timeoutMillis);
 
@@ -93,7 +96,7 @@ public interface LibC {
      *
      * @param initval the initial counter value
      * @param flags   e.g. EFD_CLOEXEC | EFD_NONBLOCK
-     * @return the new descriptor, or -1
+     * @return the new descriptor, or -errno
      */
     int eventfd(int initval, int flags);
 
@@ -103,7 +106,7 @@ public interface LibC {
      * @param fd  the descriptor
      * @param buf the bytes
      * @param len how many
-     * @return the bytes written, or -1
+     * @return the bytes written, or -errno
      */
     long write(int fd, Pointer buf, long len);
 
@@ -111,7 +114,7 @@ public interface LibC {
      * close(2).
      *
      * @param fd the descriptor
-     * @return 0, or -1
+     * @return 0, or -errno
      */
     int close(int fd);
 
@@ -120,24 +123,18 @@ public interface LibC {
      *
      * @param who  0 for the calling thread
      * @param nice the new nice value, -20..19
-     * @return 0, or -1
+     * @return 0, or -errno
      */
     int setpriority(int who, int nice);
 
     /**
-     * getpriority(2) with PRIO_PROCESS. The C library returns the nice value itself, so -1 is
-     * ambiguous: callers clear errno first ({@link #clearErrno()}).
+     * getpriority(2) with PRIO_PROCESS, as the system call returns it: nice values can be negative,
+     * so success is {@code 20 - nice} (1..40).
      *
      * @param who 0 for the calling thread
-     * @return the nice value, or -1 with errno set
+     * @return 20 - nice, or -errno
      */
     int getpriority(int who);
-
-    /** Sets this thread's errno to 0 (for calls whose -1 may be a value, as getpriority's). */
-    void clearErrno();
-
-    /** @return errno of the last failed call on this thread */
-    int errno();
 
     /**
      * strerror(3).

@@ -24,15 +24,11 @@ public final class ThreadPriority {
      * @throws SyscallException naming getpriority and the errno when it fails
      */
     public int nice() {
-        libc.clearErrno();
-        int n = libc.getpriority(0);
-        if (n == -1) {
-            int errno = libc.errno();
-            if (errno != 0) {
-                throw SyscallException.of(libc, "getpriority", errno, "CAP_SYS_NICE");
-            }
+        int r = libc.getpriority(0);
+        if (r < 0) {
+            throw SyscallException.of(libc, "getpriority", -r, "CAP_SYS_NICE");
         }
-        return n;
+        return 20 - r;
     }
 
     /**
@@ -42,9 +38,9 @@ public final class ThreadPriority {
      */
     public void setNice(int nice) {
         int n = Math.max(-20, Math.min(19, nice));
-        if (libc.setpriority(0, n) != 0) {
-            int errno = libc.errno();
-            throw SyscallException.of(libc, "setpriority", errno, "CAP_SYS_NICE");
+        int r = libc.setpriority(0, n);
+        if (r < 0) {
+            throw SyscallException.of(libc, "setpriority", -r, "CAP_SYS_NICE");
         }
     }
 }

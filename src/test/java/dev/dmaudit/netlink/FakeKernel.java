@@ -39,7 +39,6 @@ final class FakeKernel {
     int getErrno;
     boolean answerControl = true;
     private int nextFd = 10;
-    private final ThreadLocal<Integer> errno = ThreadLocal.withInitial(() -> 0);
 
     /** A datagram from a sender port. */
     record Dgram(int sender, byte[] bytes) {
@@ -65,7 +64,6 @@ final class FakeKernel {
             return 1;
         });
         lenient().when(libc.attachFilter(anyInt(), any(), anyInt())).thenReturn(0);
-        lenient().when(libc.errno()).thenAnswer(i -> errno.get());
         lenient().when(libc.strerror(anyInt())).thenAnswer(i -> "strerror " + i.getArgument(0));
         lenient().when(libc.close(anyInt())).thenAnswer(i -> {
             closed.add(i.getArgument(0));
@@ -105,9 +103,9 @@ final class FakeKernel {
         });
     }
 
-    private long fail(int e) {
-        errno.set(e);
-        return -1L;
+    /** A failed call, in LibC's convention: -errno. */
+    private static long fail(int e) {
+        return -e;
     }
 
     /** Makes the next socket() call fail with errno. */

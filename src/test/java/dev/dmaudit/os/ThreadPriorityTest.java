@@ -17,8 +17,7 @@ class ThreadPriorityTest {
 
     @Test
     void aRefusedRaiseNamesTheSyscallTheErrnoAndTheCapability() {
-        when(libc.setpriority(0, -10)).thenReturn(-1);
-        when(libc.errno()).thenReturn(Errno.EACCES);
+        when(libc.setpriority(0, -10)).thenReturn(-Errno.EACCES);
         when(libc.strerror(Errno.EACCES)).thenReturn("Permission denied");
         assertThatThrownBy(() -> priority.setNice(-10))
                 .isInstanceOfSatisfying(SyscallException.class, e -> {
@@ -37,14 +36,14 @@ class ThreadPriorityTest {
         verify(libc).setpriority(0, 19);
     }
 
+    /** getpriority answers as the system call does: 20 - nice (nice values may be negative), or -errno. */
     @Test
-    void minusOneIsANiceValueUnlessErrnoSaysOtherwise() {
-        when(libc.getpriority(0)).thenReturn(-1);
-        when(libc.errno()).thenReturn(0);
+    void negativeNiceValuesAreValuesAndErrnosAreFailures() {
+        when(libc.getpriority(0)).thenReturn(21);
         assertThat(priority.nice()).isEqualTo(-1);
-        verify(libc).clearErrno();
-
-        when(libc.errno()).thenReturn(Errno.ESRCH);
+        when(libc.getpriority(0)).thenReturn(40);
+        assertThat(priority.nice()).isEqualTo(-20);
+        when(libc.getpriority(0)).thenReturn(-Errno.ESRCH);
         assertThatThrownBy(priority::nice).isInstanceOf(SyscallException.class).hasMessageStartingWith("getpriority: ESRCH");
     }
 
