@@ -1,7 +1,7 @@
 package dev.dmaudit.cli;
 
 import dev.dmaudit.dm.DeviceHealth;
-import dev.dmaudit.dm.DeviceId;
+import dev.dmaudit.record.DeviceNumber;
 import dev.dmaudit.dm.DmEnricher;
 import dev.dmaudit.event.Event;
 
@@ -14,6 +14,6 @@ final class DeviceStatus {
         if (e.dm() == null || e.dm().device() == null) {
             return null;
         }
-        return enricher.lookup(new DeviceId(e.dm().device().major(), e.dm().device().minor())).orElse(null);
+        return enricher.lookup(e.dm().device()).orElse(null);
     }
 }

@@ -1,5 +1,7 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.record.DeviceNumber;
+
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -16,7 +18,7 @@ import java.util.OptionalLong;
  * @param observedAt     when the tools were asked
  * @param stale          true when this is an earlier result, returned because of rate limits or an error
  */
-public record DeviceHealth(DeviceId id, String name, String targetType, Optional<String> backingDevice,
+public record DeviceHealth(DeviceNumber id, String name, String targetType, Optional<String> backingDevice,
                            OptionalLong mismatches, TargetStatus status, Instant observedAt, boolean stale) {
 
     /** @return the same result marked as served from the cache */

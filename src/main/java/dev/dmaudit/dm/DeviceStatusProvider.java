@@ -1,5 +1,7 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.record.DeviceNumber;
+
 import java.util.Optional;
 
 /**
@@ -12,7 +14,7 @@ public interface DeviceStatusProvider {
      * @param id a device-mapper device number from an event
      * @return its health, possibly a cached (stale) one; empty when unknown or not obtainable
      */
-    Optional<DeviceHealth> lookup(DeviceId id);
+    Optional<DeviceHealth> lookup(DeviceNumber id);
 
     /**
      * @param name a device-mapper name from an event

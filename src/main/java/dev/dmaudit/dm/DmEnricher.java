@@ -1,5 +1,7 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.record.DeviceNumber;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +66,7 @@ public final class DmEnricher implements DeviceStatusProvider {
     }
 
     @Override
-    public Optional<DeviceHealth> lookup(DeviceId id) {
+    public Optional<DeviceHealth> lookup(DeviceNumber id) {
         return lookup(id.toString(), DmSelector.id(id));
     }
 

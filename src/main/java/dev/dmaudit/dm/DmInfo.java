@@ -1,5 +1,7 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.record.DeviceNumber;
+
 /**
  * One device from {@code dmsetup info -c} with explicit fields.
  *
@@ -11,7 +13,7 @@ package dev.dmaudit.dm;
  * @param eventNumber number of the most recent event
  * @param uuid        device UUID; "" when none
  */
-public record DmInfo(String name, DeviceId id, String attributes, int openCount, int segments,
+public record DmInfo(String name, DeviceNumber id, String attributes, int openCount, int segments,
                      long eventNumber, String uuid) {
 
     /** @return whether a live table is loaded */

@@ -1,5 +1,7 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.record.DeviceNumber;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +34,7 @@ public final class DmSelector {
      * @param id a device number
      * @return the device of that number
      */
-    public static DmSelector id(DeviceId id) {
+    public static DmSelector id(DeviceNumber id) {
         return new DmSelector(List.of("-j", Integer.toString(id.major()), "-m", Integer.toString(id.minor())),
                 id.toString());
     }

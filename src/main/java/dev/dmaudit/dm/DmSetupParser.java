@@ -1,5 +1,7 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.record.DeviceNumber;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,7 +88,7 @@ final class DmSetupParser {
         return out;
     }
 
-    private static DeviceId deviceId(String major, String minor) {
-        return new DeviceId(Integer.parseInt(major), Integer.parseInt(minor));
+    private static DeviceNumber deviceId(String major, String minor) {
+        return new DeviceNumber(Integer.parseInt(major), Integer.parseInt(minor));
     }
 }

@@ -1,5 +1,7 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.record.DeviceNumber;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,10 +65,10 @@ class DeviceValidationTest {
 
     @Test
     void deviceIdParsing() {
-        assertThat(DeviceId.parse("254:1")).isEqualTo(new DeviceId(254, 1));
-        assertThat(new DeviceId(7, 0)).hasToString("7:0");
-        assertThatThrownBy(() -> DeviceId.parse("254")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DeviceId.parse("a:b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DeviceId.parse("1:2:3")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(DeviceNumber.of("254:1")).isEqualTo(new DeviceNumber(254, 1));
+        assertThat(new DeviceNumber(7, 0)).hasToString("7:0");
+        assertThatThrownBy(() -> DeviceNumber.of("254")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DeviceNumber.of("a:b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DeviceNumber.of("1:2:3")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,5 +1,7 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.record.DeviceNumber;
+
 import static dev.dmaudit.dm.Fixtures.ok;
 import static dev.dmaudit.dm.Fixtures.read;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +76,7 @@ class DmEnricherTest {
 
     @Test
     void looksUpTypeBackingDeviceAndMismatches() {
-        DeviceHealth h = enricher.lookup(new DeviceId(254, 1)).orElseThrow();
+        DeviceHealth h = enricher.lookup(new DeviceNumber(254, 1)).orElseThrow();
         assertThat(h.name()).isEqualTo("int2");
         assertThat(h.targetType()).isEqualTo("integrity");
         assertThat(h.backingDevice()).contains("7:1");
@@ -85,7 +87,7 @@ class DmEnricherTest {
 
     @Test
     void burstForOneDeviceForksOnceAndServesTheCache() throws Exception {
-        DeviceId id = new DeviceId(254, 1);
+        DeviceNumber id = new DeviceNumber(254, 1);
         Optional<DeviceHealth> first = enricher.lookup(id);
         for (int i = 0; i < 100; i++) {
             assertThat(enricher.lookup(id)).hasValueSatisfying(h -> assertThat(h.stale()).isTrue());
@@ -101,18 +103,18 @@ class DmEnricherTest {
     @Test
     void globalBucketLimitsManyDevices() {
         for (int minor = 0; minor < 10; minor++) {
-            enricher.lookup(new DeviceId(254, minor));
+            enricher.lookup(new DeviceNumber(254, minor));
         }
         assertThat(enricher.forks()).isEqualTo(3);
         clock.advance(Duration.ofSeconds(1));
-        enricher.lookup(new DeviceId(254, 20));
-        enricher.lookup(new DeviceId(254, 21));
+        enricher.lookup(new DeviceNumber(254, 20));
+        enricher.lookup(new DeviceNumber(254, 21));
         assertThat(enricher.forks()).isEqualTo(4);
     }
 
     @Test
     void toolFailureKeepsTheLastResultAndNeverThrows() throws Exception {
-        DeviceId id = new DeviceId(254, 0);
+        DeviceNumber id = new DeviceNumber(254, 0);
         assertThat(enricher.lookup(id)).isPresent();
         doThrow(new ToolTimeoutException("dmsetup", T)).when(runner).run(anyList(), any());
         clock.advance(Duration.ofSeconds(5));
@@ -120,12 +122,12 @@ class DmEnricherTest {
             assertThat(h.stale()).isTrue();
             assertThat(h.name()).isEqualTo("int1");
         });
-        assertThat(enricher.lookup(new DeviceId(254, 9))).isEmpty();
+        assertThat(enricher.lookup(new DeviceNumber(254, 9))).isEmpty();
     }
 
     @Test
     void byNameAndRefusedName() throws Exception {
-        assertThat(enricher.lookup("int2")).hasValueSatisfying(h -> assertThat(h.id()).isEqualTo(new DeviceId(254, 1)));
+        assertThat(enricher.lookup("int2")).hasValueSatisfying(h -> assertThat(h.id()).isEqualTo(new DeviceNumber(254, 1)));
         assertThat(enricher.lookup("-bad")).isEmpty();
         verify(runner, never()).run(List.of("dmsetup", "status", "-bad"), T);
     }

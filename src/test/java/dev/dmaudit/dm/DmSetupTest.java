@@ -1,5 +1,7 @@
 package dev.dmaudit.dm;
 
+import dev.dmaudit.record.DeviceNumber;
+
 import static dev.dmaudit.dm.Fixtures.failed;
 import static dev.dmaudit.dm.Fixtures.ok;
 import static dev.dmaudit.dm.Fixtures.read;
@@ -45,8 +47,8 @@ class DmSetupTest {
     @Test
     void lsTwoIntegrityDevices() throws Exception {
         answer(List.of("dmsetup", "ls"), ok(read("two-integrity/C-dmsetup-ls.txt")));
-        assertThat(dm.ls()).containsExactly(new DmDevice("int1", new DeviceId(254, 0)),
-                new DmDevice("int2", new DeviceId(254, 1)));
+        assertThat(dm.ls()).containsExactly(new DmDevice("int1", new DeviceNumber(254, 0)),
+                new DmDevice("int2", new DeviceNumber(254, 1)));
     }
 
     @Test
@@ -64,7 +66,7 @@ class DmSetupTest {
         assertThat(argv).containsSequence("-c", "--noheadings", "--separator", ";",
                 "-o", "name,major,minor,attr,open,segments,events,uuid");
         assertThat(info).hasSize(3);
-        assertThat(info.get(1)).isEqualTo(new DmInfo("cryptint_dif", new DeviceId(254, 0), "L--w", 1, 1, 0,
+        assertThat(info.get(1)).isEqualTo(new DmInfo("cryptint_dif", new DeviceNumber(254, 0), "L--w", 1, 1, 0,
                 "CRYPT-INTEGRITY-e4b2173de84e49caaa56714824215ae0-cryptint_dif"));
         assertThat(info.get(1).liveTable()).isTrue();
         assertThat(info.get(1).suspended()).isFalse();
@@ -81,7 +83,7 @@ class DmSetupTest {
     void infoByNameAndById() throws Exception {
         when(runner.run(anyList(), any())).thenReturn(ok(read("synthetic/dmsetup-info-sep-two-integrity.txt")));
         dm.info(DmSelector.name("int2"));
-        dm.info(DmSelector.id(new DeviceId(254, 1)));
+        dm.info(DmSelector.id(new DeviceNumber(254, 1)));
         List<String> byName = new ArrayList<>(List.of("dmsetup", "info"));
         byName.addAll(DmSetup.INFO_ARGS);
         byName.add("int2");
