@@ -4,7 +4,6 @@ import dev.dmaudit.netlink.AuditSocket;
 import dev.dmaudit.netlink.AuditSocketOptions;
 import dev.dmaudit.netlink.AuditStatus;
 import dev.dmaudit.os.Capabilities;
-import dev.dmaudit.netlink.Mode;
 import dev.dmaudit.os.SyscallException;
 import dev.dmaudit.os.ProcFiles;
 import java.util.OptionalLong;
@@ -49,7 +48,7 @@ public final class KernelAudit {
      */
     public static Status read() {
         AuditStatus s;
-        try (AuditSocket c = AuditSocket.open(Mode.CONTROL, AuditSocketOptions.defaults())) {
+        try (AuditSocket c = AuditSocket.control(AuditSocketOptions.defaults())) {
             s = c.status();
         } catch (SyscallException e) {
             throw Failures.of(e);

@@ -21,9 +21,8 @@ final class KernelSources {
                 .withReceiveBuffer(receiveBuffer)
                 .withEnableAudit(enableAudit)
                 .withAcceptTypes(acceptTypes(filter, mapping));
-        dev.dmaudit.netlink.Mode m = mode == Mode.DAEMON ? dev.dmaudit.netlink.Mode.DAEMON : dev.dmaudit.netlink.Mode.MULTICAST;
         try {
-            return new KernelSource(AuditSocket.open(m, o));
+            return new KernelSource(mode == Mode.DAEMON ? AuditSocket.daemon(o) : AuditSocket.multicast(o));
         } catch (SyscallException e) {
             throw Failures.of(e);
         }
@@ -68,23 +67,23 @@ final class KernelSources {
 
         @Override
         public long enobufs() {
-            return socket.stats().enobufs();
+            return socket.enobufs();
         }
 
         @Override
         public long nonKernelSenders() {
-            return socket.stats().nonKernelDropped();
+            return socket.nonKernelDropped();
         }
 
         @Override
         public long truncated() {
-            return socket.stats().truncated();
+            return socket.truncated();
         }
 
         /** The transport says -1 when AUDIT_GET is refused (CAP_AUDIT_READ only): unknown, not 0. */
         @Override
         public OptionalLong kernelLostDelta() {
-            long d = socket.stats().kernelLostDelta();
+            long d = socket.kernelLostDelta();
             return d < 0 ? OptionalLong.empty() : OptionalLong.of(d);
         }
 

@@ -1,7 +1,6 @@
 package dev.dmaudit.cli;
 
 import dev.dmaudit.dm.DeviceHealth;
-import dev.dmaudit.record.DeviceNumber;
 import dev.dmaudit.dm.DmEnricher;
 import dev.dmaudit.event.Event;
 

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * separate control socket for AUDIT_GET/AUDIT_SET.
  *
  * <pre>{@code
- * try (AuditSocket s = AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults())) {
+ * try (AuditSocket s = AuditSocket.multicast(AuditSocketOptions.defaults())) {
  *     byte[] buf = new byte[s.maxDatagram()];
  *     int n;
  *     while ((n = s.receive(buf)) > 0) {
@@ -34,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  *
- * <p>Threads: one thread receives at a time; control requests and {@link #stats()} may come from
+ * <p>Threads: one thread receives at a time; control requests and {@link #kernelLostDelta()} may come from
  * others; {@link #close()} from any thread wakes a blocked {@link #receive} (an eventfd polled
  * beside the socket) and closes the descriptors only after every thread has left them, so a
  * descriptor number is never reused under a running call.
@@ -56,7 +56,20 @@ public final class AuditSocket implements AuditTransport {
     /** The C library the calls go through (scripted in tests). */
     private final LibC libc;
     /** How records are received. */
-    private final Mode mode;
+    /**
+     * How this socket gets records. The API's {@code Mode} names the two an embedder chooses; the
+     * transport adds a third for control requests only, so it keeps its own word for it here.
+     */
+    enum Role {
+        /** The read-only multicast group AUDIT_NLGRP_READLOG (CAP_AUDIT_READ, initial netns). */
+        MULTICAST,
+        /** The registered audit daemon (AUDIT_SET pid; CAP_AUDIT_CONTROL, a free slot). */
+        DAEMON,
+        /** No records: AUDIT_GET/AUDIT_SET only; {@link #receive} returns {@link #CLOSED} at once. */
+        CONTROL
+    }
+
+    private final Role mode;
     /** The options given to {@link #open}. */
     private final AuditSocketOptions options;
     /** Next nlmsg_seq for a request; replies are matched by it. */
@@ -100,7 +113,7 @@ public final class AuditSocket implements AuditTransport {
     private Integer originalBacklogLimit;
     /** The kernel's lost counter at open, or -1 when AUDIT_GET was not permitted. */
     private long lostBaseline = -1;
-    /** The last growth of the lost counter seen by {@link #stats()}, -1 when unknown. */
+    /** The last growth of the lost counter seen by {@link #kernelLostDelta()}, -1 when unknown. */
     private volatile long lastLostDelta = -1;
 
     /** Datagrams delivered to the caller. */
@@ -121,7 +134,7 @@ public final class AuditSocket implements AuditTransport {
      * @param mode    how records are received
      * @param options the options
      */
-    private AuditSocket(LibC libc, Mode mode, AuditSocketOptions options) {
+    private AuditSocket(LibC libc, Role mode, AuditSocketOptions options) {
         this.libc = libc;
         this.mode = mode;
         this.options = options;
@@ -139,9 +152,42 @@ public final class AuditSocket implements AuditTransport {
      * @throws UnsafeNativeDirException when no directory is safe to load native code from (docs/native.md)
      * @throws UnsatisfiedLinkError when the native shim is missing or stale
      */
-    public static AuditSocket open(Mode mode, AuditSocketOptions options) {
+    private static AuditSocket open(Role mode, AuditSocketOptions options) {
         NativeDir.prepare();
         return open(mode, options, DirectLibC.get());
+    }
+
+    /**
+     * Joins the read-only multicast group: beside auditd, with only CAP_AUDIT_READ.
+     *
+     * @param options buffer size, kernel-side filter, audit switch
+     * @return the open transport
+     * @throws SyscallException as {@link #open(Role, AuditSocketOptions)}
+     */
+    public static AuditSocket multicast(AuditSocketOptions options) {
+        return open(Role.MULTICAST, options);
+    }
+
+    /**
+     * Registers as the audit daemon (unregistered at close).
+     *
+     * @param options buffer size, kernel-side filter, audit switch
+     * @return the open transport
+     * @throws SyscallException as {@link #open(Role, AuditSocketOptions)}
+     */
+    public static AuditSocket daemon(AuditSocketOptions options) {
+        return open(Role.DAEMON, options);
+    }
+
+    /**
+     * A control socket only: AUDIT_GET/AUDIT_SET, no records.
+     *
+     * @param options the control timeout
+     * @return the open transport
+     * @throws SyscallException as {@link #open(Role, AuditSocketOptions)}
+     */
+    public static AuditSocket control(AuditSocketOptions options) {
+        return open(Role.CONTROL, options);
     }
 
     /**
@@ -152,9 +198,9 @@ public final class AuditSocket implements AuditTransport {
      * @param options options
      * @param libc    the C library
      * @return the open transport
-     * @throws SyscallException as {@link #open(Mode, AuditSocketOptions)}
+     * @throws SyscallException as {@link #multicast}
      */
-    static AuditSocket open(Mode mode, AuditSocketOptions options, LibC libc) {
+    static AuditSocket open(Role mode, AuditSocketOptions options, LibC libc) {
         AuditSocket s = new AuditSocket(libc, mode, options);
         try {
             s.start();
@@ -182,7 +228,7 @@ public final class AuditSocket implements AuditTransport {
             throw SyscallException.of(libc, "eventfd", -wakeFd, "nothing");
         }
         control = NetlinkSocket.open(libc);
-        if (mode == Mode.MULTICAST && Boolean.FALSE.equals(ProcFiles.inInitialNetNamespace())) {
+        if (mode == Role.MULTICAST && Boolean.FALSE.equals(ProcFiles.inInitialNetNamespace())) {
             throw new SyscallException(SyscallException.Kind.NOT_INITIAL_NAMESPACE, "setsockopt(NETLINK_ADD_MEMBERSHIP)", 0,
                     "multicast mode: this process is not in the initial network namespace, where the kernel "
                             + "multicasts audit records (/proc/self/ns/net differs from /proc/1/ns/net)");
@@ -191,12 +237,12 @@ public final class AuditSocket implements AuditTransport {
             lostBaseline = statusLocked().lost();
             lastLostDelta = 0;
         } catch (SyscallException e) {
-            if (e.kind() != SyscallException.Kind.PERMISSION || mode != Mode.MULTICAST) {
+            if (e.kind() != SyscallException.Kind.PERMISSION || mode != Role.MULTICAST) {
                 throw e;
             }
             // Multicast with CAP_AUDIT_READ only: no AUDIT_GET, so no kernel lost counter.
         }
-        if (mode == Mode.CONTROL) {
+        if (mode == Role.CONTROL) {
             return;
         }
         data = NetlinkSocket.open(libc);
@@ -214,7 +260,7 @@ public final class AuditSocket implements AuditTransport {
             all[accept.length] = NetlinkMessage.NLMSG_ERROR;
             all[accept.length + 1] = NetlinkMessage.NLMSG_DONE;
             all[accept.length + 2] = RecordTypes.GET;
-            all[accept.length + 3] = mode == Mode.DAEMON ? RecordTypes.REPLACE : RecordTypes.GET;
+            all[accept.length + 3] = mode == Role.DAEMON ? RecordTypes.REPLACE : RecordTypes.GET;
             data.attachFilter(BpfFilter.program(all));
         }
         if (options.backlogLimit() > 0) {
@@ -223,7 +269,7 @@ public final class AuditSocket implements AuditTransport {
         if (options.enableAudit()) {
             setEnabled(true);
         }
-        if (mode == Mode.MULTICAST) {
+        if (mode == Role.MULTICAST) {
             data.joinReadLog();
         } else {
             registerDaemon();
@@ -257,9 +303,9 @@ public final class AuditSocket implements AuditTransport {
         daemonRegistered = true;
     }
 
-    @Override
-    public Mode mode() {
-        return mode;
+    /** @return whether this socket is the registered audit daemon */
+    public boolean isDaemon() {
+        return mode == Role.DAEMON;
     }
 
     /** @return the port id of the data socket (the address other sockets would send to), 0 in control mode */
@@ -610,7 +656,32 @@ public final class AuditSocket implements AuditTransport {
     }
 
     @Override
-    public TransportStats stats() {
+    public long datagrams() {
+        return datagrams;
+    }
+
+    @Override
+    public long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public long enobufs() {
+        return enobufs;
+    }
+
+    @Override
+    public long nonKernelDropped() {
+        return nonKernelDropped;
+    }
+
+    @Override
+    public long truncated() {
+        return truncated;
+    }
+
+    @Override
+    public long kernelLostDelta() {
         long delta = lastLostDelta;
         if (lostBaseline >= 0 && enter()) {
             try {
@@ -622,7 +693,7 @@ public final class AuditSocket implements AuditTransport {
                 exit();
             }
         }
-        return new TransportStats(datagrams, bytes, enobufs, nonKernelDropped, truncated, delta);
+        return delta;
     }
 
     /**

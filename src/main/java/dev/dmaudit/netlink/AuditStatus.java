@@ -16,7 +16,7 @@ import dev.dmaudit.record.MalformedRecordException;
  * @param pid                   the registered audit daemon's pid, 0 when none
  * @param rateLimit             messages per second, 0 unlimited
  * @param backlogLimit          the kernel queue limit
- * @param lost                  records the kernel dropped (see {@link TransportStats#kernelLostDelta()}
+ * @param lost                  records the kernel dropped (see {@link AuditTransport#kernelLostDelta()}
  *                              for what it does and does not count), unsigned
  * @param backlog               records queued in the kernel now
  * @param featureBitmap         AUDIT_FEATURE_BITMAP_* (the "version" union member)

@@ -13,12 +13,10 @@ public interface AuditTransport extends AutoCloseable {
     /** {@link #receive(byte[], long)} result: nothing arrived in time. */
     int TIMEOUT = 0;
 
-    /** @return how records are received */
-    Mode mode();
 
     /**
      * Blocks until a datagram from the kernel arrives and copies it into {@code buffer}. Datagrams
-     * longer than the buffer are dropped and counted ({@link TransportStats#truncated()}); ENOBUFS
+     * longer than the buffer are dropped and counted ({@link #truncated()}); ENOBUFS
      * is counted and receiving goes on. Allocates nothing per datagram.
      *
      * @param buffer where to copy the datagram (at least {@link #maxDatagram()} bytes)
@@ -66,8 +64,33 @@ public interface AuditTransport extends AutoCloseable {
      */
     void setBacklogLimit(int limit);
 
-    /** @return the counters so far (polls the kernel's lost counter: one AUDIT_GET) */
-    TransportStats stats();
+    /** @return datagrams delivered to the caller */
+    long datagrams();
+
+    /** @return their total size */
+    long bytes();
+
+    /**
+     * @return ENOBUFS returned by recv: the receive buffer overflowed and the kernel dropped
+     *     datagrams for this socket (the listener's own loss signal; notifications, not records)
+     */
+    long enobufs();
+
+    /** @return datagrams from a sender other than the kernel (nl_pid != 0), dropped */
+    long nonKernelDropped();
+
+    /** @return datagrams larger than the receive buffer (MSG_TRUNC), dropped */
+    long truncated();
+
+    /**
+     * Growth of the kernel's audit {@code lost} counter since open (one AUDIT_GET). It counts
+     * records the kernel dropped from its own queues (backlog limit, rate limit, and the hold queue
+     * kept for a future daemon) — not multicast loss, and it includes other listeners' and other
+     * processes' losses. Serial-number gaps are not loss either (serials are shared by all records).
+     *
+     * @return the growth, or -1 when it cannot be read (no CAP_AUDIT_CONTROL)
+     */
+    long kernelLostDelta();
 
     /**
      * Unregisters (daemon mode), restores what this transport changed, and closes the sockets. A

@@ -5,8 +5,6 @@ import dev.dmaudit.api.Metrics;
 import dev.dmaudit.api.RecordSource;
 import dev.dmaudit.netlink.AuditSocket;
 import dev.dmaudit.netlink.AuditSocketOptions;
-import dev.dmaudit.netlink.Mode;
-import dev.dmaudit.netlink.TransportStats;
 import dev.dmaudit.record.NetlinkFrames;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,7 +56,7 @@ public final class SlowConsumerBench {
 
         @Override
         public long enobufs() {
-            return socket.stats().enobufs();
+            return socket.enobufs();
         }
 
         @Override
@@ -71,7 +69,7 @@ public final class SlowConsumerBench {
         int queue = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         long sleepMicros = args.length > 1 ? Long.parseLong(args[1]) : 1000;
         long idleMillis = args.length > 2 ? Long.parseLong(args[2]) : 3000;
-        CountingSource src = new CountingSource(AuditSocket.open(Mode.MULTICAST,
+        CountingSource src = new CountingSource(AuditSocket.multicast(
                 AuditSocketOptions.defaults().withReceiveBuffer(64 << 20)));
         AtomicLong called = new AtomicLong();
         AtomicLong benchDelivered = new AtomicLong();

@@ -3,8 +3,6 @@ package dev.dmaudit.bench;
 import dev.dmaudit.netlink.AuditSocket;
 import dev.dmaudit.netlink.AuditSocketOptions;
 import dev.dmaudit.netlink.AuditTransport;
-import dev.dmaudit.netlink.Mode;
-import dev.dmaudit.netlink.TransportStats;
 import dev.dmaudit.record.NetlinkFrames;
 
 /**
@@ -24,9 +22,9 @@ public final class TransportBench {
 
     public static void main(String[] args) throws InterruptedException {
         int bursts = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-        Mode mode = args.length > 1 ? Mode.valueOf(args[1].toUpperCase(java.util.Locale.ROOT)) : Mode.MULTICAST;
+        boolean daemon = args.length > 1 && args[1].equalsIgnoreCase("daemon");
         AuditSocketOptions o = AuditSocketOptions.defaults().withReceiveBuffer(64 << 20).withAcceptTypes(BENCH_TYPE);
-        try (AuditSocket s = AuditSocket.open(mode, o)) {
+        try (AuditSocket s = daemon ? AuditSocket.daemon(o) : AuditSocket.multicast(o)) {
             byte[] buf = new byte[s.maxDatagram()];
             NetlinkFrames.Visitor count = m -> {
                 if (m.type() == BENCH_TYPE) {
@@ -63,12 +61,11 @@ public final class TransportBench {
                         }
                     }
                 }
-                TransportStats st = s.stats();
                 double secs = (last - first) / 1e9;
                 System.out.printf("Java  burst %d: received %d enobufs %d in %.3f s = %.0f records/s%n", b, records,
-                        st.enobufs() - prevEnobufs, secs, records > 1 ? (records - 1) / secs : 0.0);
+                        s.enobufs() - prevEnobufs, secs, records > 1 ? (records - 1) / secs : 0.0);
                 System.out.flush();
-                prevEnobufs = st.enobufs();
+                prevEnobufs = s.enobufs();
             }
         }
     }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import dev.dmaudit.netlink.AuditSocket;
 import dev.dmaudit.netlink.AuditSocketOptions;
 import dev.dmaudit.netlink.AuditStatus;
-import dev.dmaudit.netlink.Mode;
 import java.io.File;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -39,7 +38,7 @@ class ListenLiveTest {
     }
 
     static AuditStatus status() {
-        try (AuditSocket s = AuditSocket.open(Mode.CONTROL, AuditSocketOptions.defaults())) {
+        try (AuditSocket s = AuditSocket.control(AuditSocketOptions.defaults())) {
             return s.status();
         }
     }
@@ -143,7 +142,7 @@ class ListenLiveTest {
 
     @Test
     void daemonSlotTakenExitsSix(@TempDir Path dir) throws Exception {
-        try (AuditSocket holder = AuditSocket.open(Mode.DAEMON, AuditSocketOptions.defaults())) {
+        try (AuditSocket holder = AuditSocket.daemon(AuditSocketOptions.defaults())) {
             Process p = dmaudit("listen", "--mode", "daemon").redirectErrorStream(true).start();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -21,7 +21,7 @@ final class LiveKernel {
 
     /** @return the kernel's audit status now */
     static AuditStatus status() {
-        try (AuditSocket c = AuditSocket.open(Mode.CONTROL, AuditSocketOptions.defaults())) {
+        try (AuditSocket c = AuditSocket.control(AuditSocketOptions.defaults())) {
             return c.status();
         }
     }

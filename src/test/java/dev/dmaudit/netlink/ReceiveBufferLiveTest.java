@@ -53,7 +53,7 @@ class ReceiveBufferLiveTest {
     void withCapNetAdminTheRequestIsForced() {
         LiveKernel.assumeAuditAvailable();
         int requested = 8 << 20;
-        try (AuditSocket s = AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults().withReceiveBuffer(requested))) {
+        try (AuditSocket s = AuditSocket.multicast(AuditSocketOptions.defaults().withReceiveBuffer(requested))) {
             assertThat(s.receiveBufferCapped()).isFalse();
             assertThat(s.receiveBufferBytes()).isEqualTo(2 * requested);
         }

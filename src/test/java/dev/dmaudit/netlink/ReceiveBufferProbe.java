@@ -8,7 +8,7 @@ final class ReceiveBufferProbe {
     public static void main(String[] args) {
         int requested = Integer.parseInt(args[0]);
         for (int i = 0; i < 2; i++) {
-            try (AuditSocket s = AuditSocket.open(Mode.MULTICAST, AuditSocketOptions.defaults().withReceiveBuffer(requested))) {
+            try (AuditSocket s = AuditSocket.multicast(AuditSocketOptions.defaults().withReceiveBuffer(requested))) {
                 System.out.println("effective=" + s.receiveBufferBytes() + " capped=" + s.receiveBufferCapped());
             }
         }
