@@ -44,7 +44,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private Thread reader;
     private Thread consumer;
     private final AtomicLong datagrams = new AtomicLong();
-    private final AtomicLong consumerErrors = new AtomicLong();
+    private volatile Delivery delivery;
 
     /** Whether start/open still has to warm the pipeline up (once, before the reader starts). */
     private boolean warmUpFirst;
@@ -76,7 +76,8 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         Objects.requireNonNull(callback, "callback");
         PriorityBoost.around(settings.priorityBoost, () -> {
             startReader();
-            consumer = new Thread(() -> deliver(callback), "dmaudit-consumer");
+            delivery = new Delivery(queue, sinks, callback);
+            consumer = new Thread(delivery, "dmaudit-consumer");
             consumer.setDaemon(true);
             consumer.start();
         });
@@ -136,7 +137,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         return new Metrics(datagrams.get(), pipeline.records(), pipeline.malformed(), pipeline.events(),
                 queue.delivered(), queue.dropped(), pipeline.coalesced(), source.enobufs(), source.kernelLostDelta(),
                 source.nonKernelSenders(), source.truncated(), pipeline.timedOut(), pipeline.evicted(),
-                pipeline.truncated(), consumerErrors.get(), sinks.failures(), pipeline.replaceProbes());
+                pipeline.truncated(), delivery == null ? 0 : delivery.callbackErrors(), sinks.failures(), pipeline.replaceProbes());
     }
 
     /**
@@ -235,38 +236,6 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
             return -1;
         }
         return (int) Math.max(1, Math.min(60_000, deadline - settings.clock.getAsLong()));
-    }
-
-    /** The delivery thread: sinks, then the callback; the sinks hear of each burst's end. */
-    private void deliver(Consumer<Event> callback) {
-        try {
-            while (true) {
-                Event e;
-                try {
-                    e = take();
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (e == null) {
-                    return;
-                }
-                sinks.accept(e);
-                try {
-                    callback.accept(e);
-                } catch (RuntimeException ex) {
-                    long n = consumerErrors.incrementAndGet();
-                    if (Long.bitCount(n) == 1) {
-                        LOG.log(System.Logger.Level.WARNING, "event callback threw (" + n + " so far): " + ex, ex);
-                    }
-                }
-                if (queue.drained()) {
-                    sinks.endOfBurst(); // once per burst, not per event; at once when idle
-                }
-            }
-        } finally {
-            sinks.close();
-        }
     }
 
     private static void joinQuietly(Thread t, Duration d) {

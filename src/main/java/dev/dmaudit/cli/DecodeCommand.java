@@ -1,5 +1,7 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.sink.Sanitize;
+
 import dev.dmaudit.api.AuditLogDecoder;
 import dev.dmaudit.api.Metrics;
 import dev.dmaudit.sink.WriterSink;

@@ -1,5 +1,9 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.sink.OutputFile;
+
+import dev.dmaudit.sink.Sanitize;
+
 import dev.dmaudit.api.DmAuditException;
 import dev.dmaudit.api.DmAuditListener;
 import dev.dmaudit.api.ListenerBuilder;

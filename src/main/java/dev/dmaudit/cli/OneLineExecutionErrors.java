@@ -1,5 +1,7 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.sink.Sanitize;
+
 import picocli.CommandLine;
 
 /**

@@ -1,5 +1,7 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.sink.Sanitize;
+
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;

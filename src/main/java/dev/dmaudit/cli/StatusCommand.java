@@ -1,5 +1,7 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.sink.Sanitize;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.dmaudit.api.DmAuditException;

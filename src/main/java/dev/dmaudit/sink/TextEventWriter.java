@@ -9,7 +9,6 @@ import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.DmRecord;
 import dev.dmaudit.event.ProcessInfo;
 import dev.dmaudit.record.AuditRecord;
-import dev.dmaudit.cli.Sanitize;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
 package dev.dmaudit.cli;
 
+import dev.dmaudit.sink.Sanitize;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;

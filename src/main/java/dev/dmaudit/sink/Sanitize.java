@@ -1,4 +1,4 @@
-package dev.dmaudit.cli;
+package dev.dmaudit.sink;
 
 /**
  * Makes untrusted text safe for a terminal: control characters, DEL, C1 controls and bidirectional

@@ -1,4 +1,5 @@
-package dev.dmaudit.cli;
+package dev.dmaudit.sink;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

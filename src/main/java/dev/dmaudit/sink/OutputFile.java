@@ -1,4 +1,4 @@
-package dev.dmaudit.cli;
+package dev.dmaudit.sink;
 
 import dev.dmaudit.os.Errno;
 import dev.dmaudit.os.SyscallException;
@@ -31,7 +31,7 @@ import java.nio.file.StandardOpenOption;
  * {@code '\n'}, e.g. after a full disk), the first write starts with a newline.
  * {@link #bytesWritten()} counts the bytes that reached the file ({@code write(2)} returned).
  */
-final class OutputFile extends OutputStream {
+public final class OutputFile extends OutputStream {
     /** Permission bits group and others must not have on the file: S_IWGRP | S_IWOTH. */
     private static final int GROUP_OTHER_WRITE = 022;
 
@@ -61,7 +61,7 @@ final class OutputFile extends OutputStream {
      * @return the open file, positioned at its end
      * @throws IOException when the rule refuses it (the message says which rule) or the open fails
      */
-    static OutputFile open(Path path) throws IOException {
+    public static OutputFile open(Path path) throws IOException {
         Path abs = path.toAbsolutePath();
         int uid = TrustedPath.effectiveUid();
         Path dir = abs.getParent();
@@ -152,7 +152,7 @@ final class OutputFile extends OutputStream {
     }
 
     /** @return the bytes that reached the file so far (accepted by write(2)), including a separating newline */
-    long bytesWritten() {
+    public long bytesWritten() {
         return bytesWritten;
     }
 
