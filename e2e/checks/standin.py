@@ -1,5 +1,5 @@
 """Check: a `type=NUM msg=...` capture (the stand-in nlcap) holds the records the real kernel gave
-for the seed procedure (see ../shared/KERNEL-FACTS.md):
+for the seed procedure (see docs/kernel-facts.md):
   - DM_CTRL (1338) ctr and dtr records from integritysetup, balanced, each followed by its SYSCALL;
   - DM_EVENT (1339) integrity-checksum records for the corrupted logical sectors (20000 of the
     first device, 3000 of the third one on the same number), no others;

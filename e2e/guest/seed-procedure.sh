@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dm-integrity seed procedure (as in ../shared/fixtures/kernel-6.1-dm-integrity), run INSIDE the
+# The dm-integrity seed procedure (the one that made src/test/resources/kernel-6.1-dm-integrity), run INSIDE the
 # guest (see e2e/run-vm) as root against the guest kernel:
 #   integritysetup format (no journal, sha256, 32-byte tags) on a loop device over a 32 MiB file in
 #   /tmp, open "integritytest", status, close, open, write a marker at logical sector 20000 through
