@@ -151,6 +151,13 @@ sleep "${E2E_DRAIN:-2}"
 [[ -n $dae_pid ]] && { stop daemonlistener "$dae_pid" || failed=1; }
 [[ -n $ref_pid ]] && { stop refcap "$ref_pid" || failed=1; }
 
+# 3b. The dm-table key-leak attack on the real dmsetup (after the listeners: not an event check).
+if [[ $LISTENER == dmaudit && ${E2E_DM_TABLE_ATTACK:-1} == 1 ]]; then
+  say "dm-table attack: forged device name + crypt key, then dmaudit dm table"
+  bash "$REPO/e2e/guest/dm-table-attack.sh" || failed=1
+  setenv DM_TABLE_ATTACK 1
+fi
+
 # 4. The kernel's own (rate-limited, incomplete) copies of the audit records.
 dmesg | grep -E 'audit: type=' > "$OUT/dmesg-audit.txt" || true
 say "dmesg has $(wc -l < "$OUT/dmesg-audit.txt") audit lines; $(dmesg | grep -c "audit_lost\|callbacks suppressed\|printk limit") rate-limit notes"
