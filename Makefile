@@ -5,7 +5,7 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz install uninstall man completion test-install
+.PHONY: all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz install uninstall man completion test-install
 
 all: build
 
@@ -16,6 +16,11 @@ deps:
 build: deps
 	$(MVN) $(MVNFLAGS) -DskipTests package
 	@echo "built $(JAR); run: bin/dmaudit --help"
+
+# The library into the local Maven repository (~/.m2) for embedders: dev.dmaudit:dmaudit's jar,
+# -sources.jar and -javadoc.jar (README "Library API").
+install-lib: deps
+	$(MVN) $(MVNFLAGS) -DskipTests install
 
 test: deps
 	$(MVN) -B test
