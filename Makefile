@@ -19,8 +19,15 @@ build: deps
 
 # The library into the local Maven repository (~/.m2) for embedders: dev.dmaudit:dmaudit's jar,
 # -sources.jar and -javadoc.jar (README "Library API").
+# The published jar carries the shim for both architectures: the cross compiler is required here.
 install-lib: deps
-	$(MVN) $(MVNFLAGS) -DskipTests install
+	@./tools/ensure-deps cross
+	$(MVN) $(MVNFLAGS) -DskipTests -Dnative.cross.required=1 install
+
+# The shim for both architectures: built, loaded and asked its ABI version (the other one under
+# qemu-user); installs the cross toolchain when it can, SKIPs that part when it cannot.
+native-check: deps
+	./tools/native-check
 
 test: deps
 	$(MVN) -B test
