@@ -24,6 +24,11 @@ install-lib: deps
 	@./tools/ensure-deps cross
 	$(MVN) $(MVNFLAGS) -DskipTests -Dnative.cross.required=1 install
 
+# The library as an agent's build gets it: artifacts in ~/.m2, no picocli/Jackson in its dependency
+# tree, a throwaway project compiled against it decodes a log (and, as root, listens).
+test-embedder: install-lib
+	tools/test-embedder
+
 # The shim for both architectures: built, loaded and asked its ABI version (the other one under
 # qemu-user); installs the cross toolchain when it can, SKIPs that part when it cannot.
 native-check: deps
