@@ -1,11 +1,13 @@
 /*
  * abi_check: loads a libdmaudit.so as JNA does (dlopen), resolves every function the Java side
- * binds and prints the shim's ABI version; then calls the two socket functions on a real socket,
- * so a cross-compiled shim run under qemu-user is exercised, not only linked (tools/native-check).
+ * binds and prints the shim's ABI version; then calls the socket functions on a real socket and
+ * dmaudit_open_append on files in a new temporary directory (its struct stat is laid out per
+ * architecture), so a cross-compiled shim run under qemu-user is exercised, not only linked
+ * (tools/native-check).
  *
  * Output, one key=value a line: abi=N, socket=netlink-audit|unix, rcvbuf=forced|plain,
- * effective=N, filter=ok, filter_einval=ok. Exit 0 when every call behaved, 1 when one did not,
- * 2 when the library cannot be loaded or lacks a symbol.
+ * effective=N, filter=ok, filter_einval=ok, open_append=ok. Exit 0 when every call behaved,
+ * 1 when one did not, 2 when the library cannot be loaded or lacks a symbol.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -13,13 +15,16 @@
 #include <linux/filter.h>
 #include <linux/netlink.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef int (*abi_fn)(void);
 typedef int (*rcvbuf_fn)(int, int, int *);
 typedef int (*filter_fn)(int, const void *, int);
+typedef int (*append_fn)(const char *, int, long long *);
 
 static void *need(void *lib, const char *name)
 {
@@ -28,6 +33,55 @@ static void *need(void *lib, const char *name)
     if (f == NULL)
         fprintf(stderr, "abi_check: %s: %s\n", name, dlerror());
     return f;
+}
+
+/* A new file (0600, ours, empty), the same file again (size 1 after a write), EEXIST for a second
+   create, ELOOP through a symbolic link. */
+static int check_open_append(append_fn append)
+{
+    char dir[] = "/tmp/abi_check.XXXXXX";
+    char file[64], link[64];
+    long long st[3] = {0, 0, -1};
+    int bad = 0;
+
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "abi_check: mkdtemp: %s\n", strerror(errno));
+        return 1;
+    }
+    snprintf(file, sizeof(file), "%s/out", dir);
+    snprintf(link, sizeof(link), "%s/link", dir);
+    int fd = append(file, 1, st);
+    if (fd < 0 || !S_ISREG((mode_t)st[0]) || (st[0] & 07777) != 0600 || st[1] != (long long)getuid() || st[2] != 0) {
+        fprintf(stderr, "abi_check: dmaudit_open_append(new): %d, mode %llo uid %lld size %lld\n", fd, st[0], st[1], st[2]);
+        bad = 1;
+    }
+    if (fd >= 0) {
+        if (write(fd, "x", 1) != 1)
+            bad = 1;
+        close(fd);
+    }
+    fd = append(file, 0, st);
+    if (fd < 0 || st[2] != 1) {
+        fprintf(stderr, "abi_check: dmaudit_open_append(existing): %d, size %lld\n", fd, st[2]);
+        bad = 1;
+    }
+    if (fd >= 0)
+        close(fd);
+    int r = append(file, 1, st);
+    if (r != -EEXIST) {
+        fprintf(stderr, "abi_check: dmaudit_open_append(new, exists): %d, expected -EEXIST\n", r);
+        bad = 1;
+    }
+    if (symlink(file, link) != 0 || (r = append(link, 0, st)) != -ELOOP) {
+        fprintf(stderr, "abi_check: dmaudit_open_append(symlink): %d, expected -ELOOP\n", r);
+        bad = 1;
+    }
+    unlink(link);
+    unlink(file);
+    rmdir(dir);
+    if (!bad)
+        printf("open_append=ok\n");
+    return bad;
 }
 
 int main(int argc, char **argv)
@@ -44,7 +98,8 @@ int main(int argc, char **argv)
     abi_fn abi = (abi_fn)need(lib, "dmaudit_abi_version");
     rcvbuf_fn rcvbuf = (rcvbuf_fn)need(lib, "dmaudit_set_rcvbuf");
     filter_fn filter = (filter_fn)need(lib, "dmaudit_attach_filter");
-    if (abi == NULL || rcvbuf == NULL || filter == NULL)
+    append_fn append = (append_fn)need(lib, "dmaudit_open_append");
+    if (abi == NULL || rcvbuf == NULL || filter == NULL || append == NULL)
         return 2;
     printf("abi=%d\n", abi());
 
@@ -89,5 +144,5 @@ int main(int argc, char **argv)
         printf("filter_einval=ok\n");
     }
     close(fd);
-    return bad;
+    return bad | check_open_append(append);
 }
