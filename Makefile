@@ -5,7 +5,7 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz install uninstall man completion test-install
+.PHONY: all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz install uninstall man completion test-install
 
 all: build
 
@@ -16,6 +16,23 @@ deps:
 build: deps
 	$(MVN) $(MVNFLAGS) -DskipTests package
 	@echo "built $(JAR); run: bin/dmaudit --help"
+
+# The library into the local Maven repository (~/.m2) for embedders: dev.dmaudit:dmaudit's jar,
+# -sources.jar and -javadoc.jar (README "Library API").
+# The published jar carries the shim for both architectures: the cross compiler is required here.
+install-lib: deps
+	@./tools/ensure-deps cross
+	$(MVN) $(MVNFLAGS) -DskipTests -Dnative.cross.required=1 install
+
+# The library as an agent's build gets it: artifacts in ~/.m2, no picocli/Jackson in its dependency
+# tree, a throwaway project compiled against it decodes a log (and, as root, listens).
+test-embedder: install-lib
+	tools/test-embedder
+
+# The shim for both architectures: built, loaded and asked its ABI version (the other one under
+# qemu-user); installs the cross toolchain when it can, SKIPs that part when it cannot.
+native-check: deps
+	./tools/native-check
 
 test: deps
 	$(MVN) -B test

@@ -11,8 +11,9 @@
  */
 module dev.dmaudit {
     requires com.sun.jna;
-    requires com.fasterxml.jackson.core;
-    requires info.picocli;
+    // Static: only the CLI (cli, sink's JSON writer) needs them; an embedder's module graph may lack them.
+    requires static com.fasterxml.jackson.core;
+    requires static info.picocli;
     requires jdk.unsupported; // sun.misc.Signal: SIGINT/SIGTERM as a normal end of `listen`
 
     exports dev.dmaudit.api;

@@ -24,6 +24,11 @@ public final class Main {
         this.streams = streams;
     }
 
+    /** For picocli-codegen's ManPageGenerator (make man), which builds the command with its default factory. */
+    private Main() {
+        this(Streams.system());
+    }
+
     /** @return the standard streams every command uses */
     Streams streams() {
         return streams;
