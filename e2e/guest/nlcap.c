@@ -3,7 +3,7 @@
  *
  * Joins NETLINK_AUDIT multicast group 1 (AUDIT_NLGRP_READLOG; needs CAP_AUDIT_READ) and writes
  * every record it receives as one line:  type=<NUM> msg=<payload>
- * (the format of src/test/resources/kernel-6.1-dm-integrity/*/records.txt), flushed per line.
+ * (the format of src/test/resources/kernel-6.1-dm-integrity/{multicast,auditd}/records.txt), flushed per line.
  *
  *   nlcap [-o FILE] [-r READY_FILE] [-p PREFIX]
  *     -o FILE        append records to FILE (default stdout)
