@@ -14,7 +14,7 @@ def check(t, file):
     key = open(key_path).read().strip()
     log = open(t.path("dm-table-attack.log"), errors="replace").read()
     t.ok("setup_rc=0" in log and key in log, "the guest made the forged-name device and the crypt device "
-         "(dmsetup's own table shows the key)", log[-400:])
+         "(`dmsetup table --showkeys` shows the key)", log[-400:])
     text = open(t.path("dm-table-attack.text"), errors="replace").read()
     js = open(t.path("dm-table-attack.json"), errors="replace").read()
     t.ok(key not in text and key not in js, "the crypt key appears nowhere in `dmaudit dm table` (text and JSON)",

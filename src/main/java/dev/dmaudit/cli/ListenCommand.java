@@ -20,9 +20,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -85,6 +82,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
      * (9 of 9; BENCHMARKS.md, "Priority boost").
      */
     static final int DEFAULT_PRIORITY_BOOST = 10;
+
+    /** How often the audit switch and the ENOBUFS count are looked at (one AUDIT_GET). */
+    static final Duration WATCH_EVERY = Duration.ofSeconds(5);
 
     @Option(names = "--no-warm-up",
             description = "Skip the ~0.4 s warm-up of the decoder before the socket opens (a burst right after start may then overrun the buffer).")
@@ -152,7 +152,6 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             err.println("dmaudit: warning: cannot raise the listener's priority (" + boostRefused.getMessage()
                     + "); it runs at normal priority (--priority-boost 0 silences this)");
         }
-        ScheduledExecutorService ticker = null;
         int exit = ExitCodes.OK;
         try {
             warnIfAuditDisabled(listener, err);
@@ -160,27 +159,13 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                     + (count != null ? ", until " + count + " events" : "")
                     + (timeout != null ? ", for " + DurationConverter.format(timeout) : "") + "; Ctrl-C to stop");
             err.flush();
-            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "dmaudit-watch");
-                t.setDaemon(true);
-                return t;
-            });
-            if (options.stats) {
-                long every = statsInterval.toMillis();
-                ticker.scheduleAtFixedRate(() -> printStats(err, listener.metrics(), writer.written()), every, every, TimeUnit.MILLISECONDS);
-            }
             AuditStateWatch watch = new AuditStateWatch(listener, err);
-            ticker.scheduleWithFixedDelay(watch::check, 5, 5, TimeUnit.SECONDS);
             listener.start(ev -> { }); // the sinks do the work
-            if (timeout != null) {
-                done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                done.await();
-            }
+            // This thread waits for the end and does the periodic work itself (the audit switch
+            // and ENOBUFS watch, --stats): no timer thread of its own.
+            new MainLoop(System::nanoTime).run(done, timeout, WATCH_EVERY, watch::check,
+                    options.stats ? statsInterval : null, () -> printStats(err, listener.metrics(), writer.written()));
         } finally {
-            if (ticker != null) {
-                ticker.shutdownNow();
-            }
             listener.close(); // flushes open events through the sinks, restores audit state
             if (file != null) {
                 try {
