@@ -73,15 +73,25 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     int receiveBuffer = 128 << 20; // why 128 MiB: api/ListenerSettings
 
     @Option(names = "--priority-boost", paramLabel = "N",
-            description = "Run the reader and output threads N nice levels above the caller, as auditd's priority_boost (default: ${DEFAULT-VALUE}; 0 for none; needs CAP_SYS_NICE, else a warning and none).")
-    int priorityBoost = DEFAULT_PRIORITY_BOOST;
+            description = "Run the reader and output threads N nice levels above the caller, as auditd's priority_boost (default: 10 in multicast mode, 0 in daemon mode; 0 for none; needs CAP_SYS_NICE, else a warning and none).")
+    Integer priorityBoostGiven;
 
     /**
-     * Why 10: under a user-message flood from two processes at the kernel's maximum rate, `listen
-     * --all --format json` lost 17-49 % at boost 0 and at auditd's 4 (10 of 10 runs), nothing at 10
-     * (9 of 9; BENCHMARKS.md, "Priority boost").
+     * Why 10 in multicast mode: under a user-message flood from two processes at the kernel's
+     * maximum rate, `listen --all --format json` lost 17-49 % at boost 0 and at auditd's 4 (10 of 10
+     * runs), nothing at 10 (9 of 9; BENCHMARKS.md, "Priority boost").
      */
     static final int DEFAULT_PRIORITY_BOOST = 10;
+
+    /**
+     * Why 0 as the audit daemon: the kernel never drops records for its daemon, it makes the audited
+     * processes wait (backlog_wait_time) until the daemon reads; a boosted daemon only takes CPU
+     * from them and from kauditd. Measured (200,000-record flood, BENCHMARKS.md "Daemon mode"):
+     * 2.0–2.9 s at boost 10, 1.6–1.7 s at 0.
+     */
+    int priorityBoost() {
+        return priorityBoostGiven != null ? priorityBoostGiven : mode == Mode.DAEMON ? 0 : DEFAULT_PRIORITY_BOOST;
+    }
 
     /** How often the audit switch and the ENOBUFS count are looked at (one AUDIT_GET). */
     static final Duration WATCH_EVERY = Duration.ofSeconds(5);
@@ -127,6 +137,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         WriterSink writer = WriterSink.of(options.format, out, enricher == null ? e -> null : e -> DeviceStatus.of(enricher, e));
         CountDownLatch done = new CountDownLatch(1);
         UntilCount limited = new UntilCount(writer, count, done);
+        int priorityBoost = priorityBoost();
         DmAuditException boostRefused = ListenerBuilder.priorityBoostRefusal(priorityBoost);
         ListenerBuilder b = options.applyTo(DmAuditListener.builder())
                 .priorityBoost(boostRefused == null ? priorityBoost : 0)
@@ -268,7 +279,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         if (queueCapacity < 1) {
             throw new ParameterException(spec.commandLine(), "--queue must be at least 1");
         }
-        if (priorityBoost < 0 || priorityBoost > 39) {
+        if (priorityBoost() < 0 || priorityBoost() > 39) {
             throw new ParameterException(spec.commandLine(), "--priority-boost must be 0..39");
         }
         if (statsInterval.isZero()) {

@@ -110,6 +110,20 @@ class ListenCommandTest {
         assertThat(dir.resolve("target.txt")).doesNotExist();
     }
 
+    /** The boost defaults to 10 where it prevents loss (multicast), to 0 where the kernel waits for us (daemon). */
+    @Test
+    void priorityBoostDefaultsByMode() {
+        java.util.function.Function<String[], Integer> boost = args -> {
+            ListenCommand c = new ListenCommand();
+            new picocli.CommandLine(c).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+            return c.priorityBoost();
+        };
+        assertThat(boost.apply(new String[0])).isEqualTo(10);
+        assertThat(boost.apply(new String[] {"--mode", "daemon"})).isZero();
+        assertThat(boost.apply(new String[] {"--mode", "daemon", "--priority-boost", "4"})).isEqualTo(4);
+        assertThat(boost.apply(new String[] {"--priority-boost", "0"})).isZero();
+    }
+
     /** {@code listen | head -1}: the reader of stdout goes away; Unix tools then end quietly. */
     @Test
     void aClosedPipeEndsQuietly() {
