@@ -53,6 +53,11 @@ listen: build
 bench: deps
 	./tools/run-bench
 
+# Regression guard on the live kernel (root, auditd installed): dmaudit as the audit daemon must not
+# slow audited processes more than auditd -n does (tools/bench-overload daemon; DAEMON_MAX_RATIO).
+bench-guard: build
+	./tools/bench-overload daemon
+
 # Long coverage-guided fuzzing run: each @FuzzTest for FUZZ_SECONDS (CI: ./tools/fuzz 30).
 FUZZ_SECONDS ?= 600
 fuzz: deps
