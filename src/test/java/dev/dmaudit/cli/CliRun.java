@@ -24,7 +24,7 @@ record CliRun(int exitCode, String out, String err) {
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8)); // loggers write there
             InputStream in = new ByteArrayInputStream(stdin == null ? new byte[0] : stdin);
-            var cl = Main.newCommandLine(new Streams(in, out));
+            var cl = Main.newCommandLine(new Streams(in, out), args); // as Main.run builds it
             cl.setErr(new java.io.PrintWriter(System.err, true));
             int rc = cl.execute(args);
             return new CliRun(rc, out instanceof ByteArrayOutputStream b ? b.toString(StandardCharsets.UTF_8) : "",
