@@ -97,7 +97,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     static final Duration WATCH_EVERY = Duration.ofSeconds(5);
 
     @Option(names = "--no-warm-up",
-            description = "Skip the ~0.4 s warm-up of the decoder before the socket opens (a burst right after start may then overrun the buffer).")
+            description = "Skip the ~0.4 s warm-up of the pipeline that follows the socket's opening (a burst right after start may then overrun the buffer).")
     boolean noWarmUp;
 
     @Option(names = "--queue", paramLabel = "N", description = "Events queued for output before counted drops (default: ${DEFAULT-VALUE}).")
