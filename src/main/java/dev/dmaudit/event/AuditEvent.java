@@ -10,8 +10,10 @@ import java.util.List;
  * @param timeMillis the event time, epoch milliseconds
  * @param records    its records, in arrival order (EOE not included)
  * @param completion why the event was considered complete
+ * @param eoe        the EOE record that completed it (raw output writes it back as it came), or null
  */
-public record AuditEvent(long serial, long timeMillis, List<AuditRecord> records, Completion completion) {
+public record AuditEvent(long serial, long timeMillis, List<AuditRecord> records, Completion completion,
+                         AuditRecord eoe) {
     /** Why an event was emitted. */
     public enum Completion {
         /** Its EOE record arrived. */
@@ -31,6 +33,18 @@ public record AuditEvent(long serial, long timeMillis, List<AuditRecord> records
     /** Defensive copy. */
     public AuditEvent {
         records = List.copyOf(records);
+    }
+
+    /**
+     * An event without its EOE record.
+     *
+     * @param serial     the event serial
+     * @param timeMillis the event time, epoch milliseconds
+     * @param records    its records, in arrival order
+     * @param completion why the event was considered complete
+     */
+    public AuditEvent(long serial, long timeMillis, List<AuditRecord> records, Completion completion) {
+        this(serial, timeMillis, records, completion, null);
     }
 
     /**

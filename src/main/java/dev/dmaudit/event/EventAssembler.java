@@ -82,7 +82,8 @@ final class EventAssembler {
                 strayEoe++;
             } else {
                 open.remove(serial);
-                emit(e, AuditEvent.Completion.EOE);
+                events++;
+                sink.accept(new AuditEvent(e.serial, e.timeMillis, e.records, AuditEvent.Completion.EOE, r));
             }
             return;
         }

@@ -57,7 +57,18 @@ public final class AuditFields {
      */
     public String key(int i) {
         int o = offset(i);
-        return ascii(spans[o], spans[o + 1]);
+        switch (spans[o + 4] >>> FieldScanner.NAME_SHIFT) {
+            case FieldScanner.NAME_OLD:
+                return "old_" + ascii(spans[o], spans[o + 1]);
+            case FieldScanner.NAME_NEW:
+                return "new_" + ascii(spans[o], spans[o + 1]);
+            case FieldScanner.NAME_SERESULT:
+                return "seresult";
+            case FieldScanner.NAME_SEPERMS:
+                return "seperms";
+            default:
+                return ascii(spans[o], spans[o + 1]);
+        }
     }
 
     /**
@@ -65,7 +76,7 @@ public final class AuditFields {
      * @return how its value was written
      */
     public ValueKind kind(int i) {
-        return KINDS[spans[offset(i) + 4]];
+        return KINDS[spans[offset(i) + 4] & FieldScanner.KIND_MASK];
     }
 
     /**
@@ -83,8 +94,11 @@ public final class AuditFields {
      */
     public String value(int i) {
         int o = offset(i);
-        if (spans[o + 4] == ValueKind.HEX.ordinal()) {
+        if ((spans[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()) {
             return HexText.decode(text, spans[o + 2], spans[o + 3], keyIs(o, "proctitle"));
+        }
+        if (spans[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+            return permissionList(spans[o + 2], spans[o + 3]);
         }
         return utf8(spans[o + 2], spans[o + 3]);
     }
@@ -169,15 +183,56 @@ public final class AuditFields {
     private boolean keyIs(int o, String key) {
         int ks = spans[o];
         int ke = spans[o + 1];
-        if (ke - ks != key.length()) {
+        int from = 0;
+        switch (spans[o + 4] >>> FieldScanner.NAME_SHIFT) {
+            case FieldScanner.NAME_AS_WRITTEN:
+                break;
+            case FieldScanner.NAME_OLD:
+                if (!key.startsWith("old_")) {
+                    return false;
+                }
+                from = 4;
+                break;
+            case FieldScanner.NAME_NEW:
+                if (!key.startsWith("new_")) {
+                    return false;
+                }
+                from = 4;
+                break;
+            case FieldScanner.NAME_SERESULT:
+                return key.equals("seresult");
+            default:
+                return key.equals("seperms");
+        }
+        if (ke - ks != key.length() - from) {
             return false;
         }
-        for (int j = 0; j < key.length(); j++) {
-            if (text[ks + j] != key.charAt(j)) {
+        for (int j = from; j < key.length(); j++) {
+            if (text[ks + j - from] != key.charAt(j)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** SELinux permission words as go-libaudit gives them: {@code read write} is {@code read,write}. */
+    private String permissionList(int from, int to) {
+        String words = utf8(from, to).trim();
+        StringBuilder b = new StringBuilder(words.length());
+        boolean space = false;
+        for (int i = 0; i < words.length(); i++) {
+            char c = words.charAt(i);
+            if (c == ' ') {
+                space = true;
+                continue;
+            }
+            if (space) {
+                b.append(',');
+                space = false;
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     private long parseLong(int from, int to, long absent) {

@@ -86,7 +86,7 @@ public final class AuditLogParser {
                 : AuditFields.scan(text, sep + 1, end, FieldScanner.MODE_TOP);
         return new AuditRecord(type, received, keptName, id.seconds(), id.millis(), id.serial(), node,
                 text, id.end(), bodyLimit, AuditFields.scan(text, id.end(), bodyLimit, FieldScanner.modeFor(type)),
-                enriched);
+                enriched, end);
     }
 
     private static boolean isDigits(String s) {

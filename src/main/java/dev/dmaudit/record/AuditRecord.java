@@ -21,9 +21,11 @@ public final class AuditRecord {
     private final int bodyEnd;
     private final AuditFields fields;
     private final AuditFields enriched;
+    /** End of the whole audit.log line in {@code text}, or -1 for a netlink payload (no line). */
+    private final int lineEnd;
 
     AuditRecord(int type, int receivedType, String typeName, long seconds, int millis, long serial, String node,
-                byte[] text, int bodyStart, int bodyEnd, AuditFields fields, AuditFields enriched) {
+                byte[] text, int bodyStart, int bodyEnd, AuditFields fields, AuditFields enriched, int lineEnd) {
         this.type = type;
         this.receivedType = receivedType;
         this.typeName = typeName;
@@ -36,6 +38,7 @@ public final class AuditRecord {
         this.bodyEnd = bodyEnd;
         this.fields = fields;
         this.enriched = enriched;
+        this.lineEnd = lineEnd;
     }
 
     /** @return the record type (after any {@link TypeMapping}), or -1 for a name no table knows */
@@ -112,6 +115,15 @@ public final class AuditRecord {
     /** @return the event id as written: {@code audit(1795838678.484:8)} */
     public String eventId() {
         return "audit(" + seconds + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + millis + ":" + serial + ")";
+    }
+
+    /**
+     * @return the audit.log line this record was read from, as written (node, type text such as
+     *     {@code UNKNOWN[1338]}, ENRICHED trailer; no newline; bytes that are not UTF-8 become
+     *     U+FFFD), or null for a record received from netlink
+     */
+    public String originalLine() {
+        return lineEnd < 0 ? null : new String(text, 0, lineEnd, StandardCharsets.UTF_8);
     }
 
     /** @return the record as an auditd log line: {@code type=NAME msg=audit(…): body} */

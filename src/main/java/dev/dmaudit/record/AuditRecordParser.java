@@ -48,6 +48,6 @@ public final class AuditRecordParser {
         int bodyStart = id.end();
         return new AuditRecord(mapping.map(type), type, null, id.seconds(), id.millis(), id.serial(), null,
                 text, bodyStart, len, AuditFields.scan(text, bodyStart, len, FieldScanner.modeFor(type)),
-                AuditFields.empty());
+                AuditFields.empty(), -1);
     }
 }

@@ -2,12 +2,25 @@ package dev.dmaudit.record;
 
 /**
  * Finds the fields of audit record text in one pass without creating strings: for each field it
- * records key and value spans and the {@link ValueKind} into an int array (5 ints per field).
+ * records key and value spans and the {@link ValueKind} into an int array (5 ints per field; the
+ * fifth holds the kind in its low byte and a {@code NAME_*} key form above it).
+ * A word without {@code =} is not a field ({@code user pid=…}, daemon free text, {@code netlabel:}),
+ * except as go-libaudit reads them: a bare {@code old}/{@code new} names the key after it
+ * ({@code old auid=1} is {@code old_auid=1}), and SELinux's {@code avc:  denied  { read write } for}
+ * becomes {@code seresult=denied seperms=read,write}.
  * Never throws on any input: odd text yields odd fields, not exceptions.
  */
 final class FieldScanner {
     static final int STRIDE = 5;
-    private static final int KIND_SHIFT = 0;
+    static final int KIND_MASK = 0xff;
+    static final int NAME_SHIFT = 8;
+    /** Key forms: the key span as written, or a name the text does not spell contiguously. */
+    static final int NAME_AS_WRITTEN = 0;
+    static final int NAME_OLD = 1;
+    static final int NAME_NEW = 2;
+    static final int NAME_SERESULT = 3;
+    /** seperms: the value span is the permission words between the braces, read comma-joined. */
+    static final int NAME_SEPERMS = 4;
 
     /** Nested text (user records' msg='…') uses '(' ')' ',' as extra separators. */
     static final int MODE_TOP = 0;
@@ -31,6 +44,7 @@ final class FieldScanner {
     static int[] scan(byte[] b, int from, int to, int mode, int[] spans, int[] countOut) {
         int n = 0;
         int p = from;
+        int prefix = NAME_AS_WRITTEN; // a bare old/new right before this key
         while (true) {
             while (p < to && isSeparator(b[p], mode)) {
                 p++;
@@ -38,7 +52,7 @@ final class FieldScanner {
             if (p >= to) {
                 break;
             }
-            if (spans.length < (n + 1) * STRIDE) {
+            if (spans.length < (n + 2) * STRIDE) { // room for two: the AVC prefix adds a pair
                 int[] bigger = new int[spans.length * 2 + STRIDE * 8];
                 System.arraycopy(spans, 0, bigger, 0, n * STRIDE);
                 spans = bigger;
@@ -48,15 +62,20 @@ final class FieldScanner {
                 p++;
             }
             int o = n * STRIDE;
-            spans[o] = keyStart;
-            spans[o + 1] = p;
             if (p >= to || b[p] != '=') {
-                spans[o + 2] = p;
-                spans[o + 3] = p;
-                spans[o + 4] = ValueKind.BARE.ordinal();
-                n++;
+                int avcEnd = isWord(b, keyStart, p, "avc:") ? avcPrefix(b, p, to, spans, o) : -1;
+                if (avcEnd >= 0) {
+                    n += 2;
+                    p = avcEnd;
+                    prefix = NAME_AS_WRITTEN;
+                } else {
+                    prefix = isWord(b, keyStart, p, "old") ? NAME_OLD : isWord(b, keyStart, p, "new") ? NAME_NEW
+                            : NAME_AS_WRITTEN;
+                }
                 continue;
             }
+            spans[o] = keyStart;
+            spans[o + 1] = p;
             p++; // '='
             int valStart = p;
             int valEnd;
@@ -76,8 +95,12 @@ final class FieldScanner {
                 valEnd = q < 0 ? to : q;
                 p = q < 0 ? to : q + 1;
                 kind = ValueKind.SINGLE_QUOTED;
+            } else if (b[p] == '{' && (valEnd = closingBrace(b, p + 1, to)) > 0) {
+                // ENRICHED sockaddr: SADDR={ fam=inet laddr=… } is one value, not fields.
+                p = valEnd;
+                kind = ValueKind.PLAIN;
             } else {
-                while (p < to && !isValueEnd(b[p], mode)) {
+                while (p < to && !isValueEnd(b, p, to, mode)) {
                     p++;
                 }
                 valEnd = p;
@@ -96,19 +119,97 @@ final class FieldScanner {
             }
             spans[o + 2] = valStart;
             spans[o + 3] = valEnd;
-            spans[o + 4] = kind.ordinal();
+            spans[o + 4] = kind.ordinal() | prefix << NAME_SHIFT;
+            prefix = NAME_AS_WRITTEN;
             n++;
         }
         countOut[0] = n;
         return spans;
     }
 
+    /**
+     * Reads {@code avc:  RESULT  { PERM… } for} after the word {@code avc:} into two fields at
+     * {@code o}: seresult (the result word) and seperms (the span of the permission words).
+     *
+     * @return where scanning goes on, or -1 when the text does not have that form
+     */
+    private static int avcPrefix(byte[] b, int p, int to, int[] spans, int o) {
+        int rs = skipSpaces(b, p, to);
+        int re = rs;
+        while (re < to && b[re] != ' ' && b[re] != '{' && b[re] != '=') {
+            re++;
+        }
+        int brace = skipSpaces(b, re, to);
+        if (re == rs || re == p || brace >= to || b[brace] != '{' || brace == re) {
+            return -1;
+        }
+        int close = indexOf(b, brace + 1, to, (byte) '}');
+        if (close < 0) {
+            return -1;
+        }
+        int ps = skipSpaces(b, brace + 1, close);
+        int pe = close;
+        while (pe > ps && b[pe - 1] == ' ') {
+            pe--;
+        }
+        int after = skipSpaces(b, close + 1, to);
+        if (!isWord(b, after, Math.min(after + 3, to), "for") || (after + 3 < to && b[after + 3] != ' ')) {
+            return -1;
+        }
+        setField(spans, o, rs, re, ValueKind.PLAIN, NAME_SERESULT);
+        setField(spans, o + STRIDE, ps, pe, ps == pe ? ValueKind.EMPTY : ValueKind.PLAIN, NAME_SEPERMS);
+        return after + 3;
+    }
+
+    private static void setField(int[] spans, int o, int vs, int ve, ValueKind kind, int name) {
+        // A named field's key span is empty: its key is the name, never text.
+        spans[o] = vs;
+        spans[o + 1] = vs;
+        spans[o + 2] = vs;
+        spans[o + 3] = ve;
+        spans[o + 4] = kind.ordinal() | name << NAME_SHIFT;
+    }
+
+    private static int skipSpaces(byte[] b, int p, int to) {
+        while (p < to && b[p] == ' ') {
+            p++;
+        }
+        return p;
+    }
+
+    /** @return the end of {@code {…}} (after the brace) when a '}' followed by a space or the end closes it, else -1 */
+    private static int closingBrace(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == '}' && (i + 1 == to || b[i + 1] == ' ')) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isWord(byte[] b, int from, int to, String w) {
+        if (to - from != w.length()) {
+            return false;
+        }
+        for (int i = 0; i < w.length(); i++) {
+            if (b[from + i] != w.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isSeparator(byte c, int mode) {
         return c == ' ' || (mode == MODE_NESTED && (c == '(' || c == ')' || c == ','));
     }
 
-    private static boolean isValueEnd(byte c, int mode) {
-        return c == ' ' || (mode == MODE_NESTED && (c == ')' || c == ','));
+    /**
+     * In nested text a ',' ends a value only before a space or the end ({@code hostname=?, addr=?}),
+     * so lists stay whole: {@code grantors=pam_env,pam_unix}.
+     */
+    private static boolean isValueEnd(byte[] b, int p, int to, int mode) {
+        byte c = b[p];
+        return c == ' ' || (mode == MODE_NESTED && (c == ')' || (c == ',' && (p + 1 == to || b[p + 1] == ' '))));
     }
 
     private static int indexOf(byte[] b, int from, int to, byte c) {

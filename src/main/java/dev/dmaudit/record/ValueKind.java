@@ -15,7 +15,5 @@ public enum ValueKind {
     /** {@code key=?}: the value is unknown or not applicable. */
     UNSET,
     /** {@code key=} with nothing after the equals sign. */
-    EMPTY,
-    /** A word without {@code =} (old user records: {@code user pid=…}); the key is the word. */
-    BARE
+    EMPTY
 }

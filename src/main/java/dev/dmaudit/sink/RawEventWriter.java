@@ -13,8 +13,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * auditd log lines: {@code type=DM_CTRL msg=audit(…): …}, each event closed by its EOE line so
- * {@code ausearch -if} groups it as auditd would have.
+ * auditd log lines, each event closed by its EOE line so {@code ausearch -if} groups it as auditd
+ * would have. A record read from a log is written exactly as the log had it (its {@code node=},
+ * its type text such as {@code UNKNOWN[1338]}, which ausearch needs to group it, and its ENRICHED
+ * trailer); a record from netlink has no such text and is written as {@code type=NAME msg=…}.
  */
 final class RawEventWriter implements EventWriter {
     private final Writer out;
@@ -25,18 +27,31 @@ final class RawEventWriter implements EventWriter {
 
     @Override
     public void write(Event ev, DeviceHealth health) throws IOException {
-        // Raw lines are what the kernel sent: enrichment and repeat counts have no place in them.
+        // Raw lines are what the kernel (or the log) had: our enrichment and repeat counts have no place in them.
         AuditEvent event = ev.audit();
         AuditRecord last = null;
         for (AuditRecord r : event.records()) {
-            // A record's body is kernel text; newlines inside would split the log line.
-            out.write(oneLine(r.toLogLine()));
-            out.write('\n');
+            writeLine(r);
             last = r;
         }
         if (last != null && event.completion() == AuditEvent.Completion.EOE) {
-            out.write("type=" + RecordTypes.name(RecordTypes.EOE) + " msg=" + last.eventId() + ": \n");
+            if (event.eoe() != null) {
+                writeLine(event.eoe());
+            } else {
+                // The EOE keeps its event's node: ausearch groups by node as well as by serial.
+                if (last.node() != null) {
+                    out.write("node=" + last.node() + " ");
+                }
+                out.write("type=" + RecordTypes.name(RecordTypes.EOE) + " msg=" + last.eventId() + ": \n");
+            }
         }
+    }
+
+    private void writeLine(AuditRecord r) throws IOException {
+        String original = r.originalLine();
+        // A record's body is kernel text; newlines inside would split the log line.
+        out.write(oneLine(original != null ? original : r.toLogLine()));
+        out.write('\n');
     }
 
     private static String oneLine(String s) {

@@ -71,4 +71,55 @@ class AuditLogParserTest {
         assertThatThrownBy(() -> parser.parse((byte[]) null)).isInstanceOf(MalformedRecordException.class);
         assertThatThrownBy(() -> parser.parse((String) null)).isInstanceOf(MalformedRecordException.class);
     }
+
+    private static java.util.List<String> keys(AuditFields f) {
+        return f.asList().stream().map(Field::key).toList();
+    }
+
+    @Test
+    void wordsWithoutEqualsAreNotFieldsButOldAndNewNameTheNextKey() {
+        // Lines from the audit-userspace and go-libaudit fixtures.
+        AuditRecord login = parser.parse("type=LOGIN msg=audit(1170021601.343:296): login pid=13015 uid=0 old auid=4294967295 new auid=0");
+        assertThat(keys(login.fields())).containsExactly("pid", "uid", "old_auid", "new_auid");
+        assertThat(login.get("old_auid")).isEqualTo("4294967295");
+        assertThat(login.get("new_auid")).isEqualTo("0");
+        assertThat(login.get("auid")).isNull();
+        AuditRecord daemon = parser.parse("type=DAEMON_END msg=audit(1481078697.892:7799): auditd normal halt, sending auid=? pid=? subj=? res=success");
+        assertThat(keys(daemon.fields())).containsExactly("auid", "pid", "subj", "res");
+        AuditRecord netlabel = parser.parse("type=MAC_UNLBL_ALLOW msg=audit(1795838704.952:3): netlabel: auid=0 ses=0 subj=unconfined unlbl_accept=1 old=0");
+        assertThat(keys(netlabel.fields())).containsExactly("auid", "ses", "subj", "unlbl_accept", "old");
+        // "old" with a value is a key of its own, and a bare old not before a key names nothing.
+        assertThat(keys(parser.parse("type=LOGIN msg=audit(1.000:1): old old new").fields())).isEmpty();
+    }
+
+    @Test
+    void selinuxAvcPrefixBecomesResultAndPermissions() {
+        AuditRecord avc = parser.parse("type=AVC msg=audit(1170021493.977:293): avc:  denied  { read write } for  pid=13010 comm=\"pickup\" name=\"maildrop\" dev=hda7 tclass=dir");
+        assertThat(keys(avc.fields())).containsExactly("seresult", "seperms", "pid", "comm", "name", "dev", "tclass");
+        assertThat(avc.get("seresult")).isEqualTo("denied");
+        assertThat(avc.get("seperms")).isEqualTo("read,write");
+        assertThat(avc.fields().raw(1)).isEqualTo("read write");
+        assertThat(parser.parse("type=AVC msg=audit(1.000:1): avc:  granted  { setenforce } for  pid=1").get("seperms"))
+                .isEqualTo("setenforce");
+        // AppArmor's AVC is key=value already; a malformed prefix is just words.
+        AuditRecord apparmor = parser.parse("type=AVC msg=audit(1524662933.080:61207): apparmor=\"DENIED\" operation=\"ptrace\" pid=5571");
+        assertThat(keys(apparmor.fields())).containsExactly("apparmor", "operation", "pid");
+        assertThat(keys(parser.parse("type=AVC msg=audit(1.000:1): avc:  denied  { read pid=1").fields())).containsExactly("pid");
+        assertThat(keys(parser.parse("type=AVC msg=audit(1.000:1): avc: denied { read } pid=1").fields())).containsExactly("pid");
+    }
+
+    @Test
+    void nestedListsStayWholeAndEnrichedSockaddrIsOneValue() {
+        AuditRecord cred = parser.parse("type=CRED_ACQ msg=audit(1481077043.057:413): pid=1298 uid=0 auid=4294967295 ses=4294967295 "
+                + "msg='op=PAM:setcred grantors=pam_env,pam_unix acct=\"andrew_kroh\" exe=\"/usr/sbin/sshd\" hostname=? addr=? terminal=ssh res=success'");
+        AuditFields inner = cred.fields().nested("msg");
+        assertThat(inner.get("grantors")).isEqualTo("pam_env,pam_unix");
+        assertThat(inner.get("res")).isEqualTo("success");
+        AuditRecord old = parser.parse("type=USER_END msg=audit(1.000:1): user pid=1 msg='PAM: session close acct=root : exe=\"/usr/sbin/crond\" (hostname=?, addr=?, terminal=cron res=success)'");
+        assertThat(old.fields().nested("msg").get("hostname")).isEqualTo("?");
+        assertThat(old.fields().nested("msg").get("terminal")).isEqualTo("cron");
+        AuditRecord sock = parser.parse("type=SOCKADDR msg=audit(1.000:1): saddr=100000000000000000000000\u001dSADDR={ fam=netlink nlnk-fam=16 nlnk-pid=0 } X=1");
+        assertThat(keys(sock.enriched())).containsExactly("SADDR", "X");
+        assertThat(sock.enriched().get("SADDR")).isEqualTo("{ fam=netlink nlnk-fam=16 nlnk-pid=0 }");
+    }
 }
