@@ -6,12 +6,18 @@ import java.util.Arrays;
 
 /**
  * Reads '\n'-separated lines as bytes (audit text is not guaranteed UTF-8), with a length cap so
- * one endless line cannot exhaust memory: the excess is skipped and the line flagged.
+ * one endless line cannot exhaust memory: the excess is skipped and the line flagged. Reads the
+ * input in 64 KiB blocks and scans them for newlines (a byte-at-a-time {@code read()} through a
+ * buffered stream cost more than parsing the line).
  */
 final class LineReader {
     private final InputStream in;
     private final int max;
-    private byte[] buf = new byte[8192];
+    private final byte[] block = new byte[1 << 16];
+    private int pos;
+    private int end;
+    private boolean eof;
+    private byte[] line = new byte[8192];
     private boolean truncated;
 
     LineReader(InputStream in, int maxLineBytes) {
@@ -23,21 +29,52 @@ final class LineReader {
     byte[] next() throws IOException {
         int n = 0;
         truncated = false;
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                return Arrays.copyOf(buf, n);
+        boolean any = false;
+        while (true) {
+            if (pos == end) {
+                if (eof || !fill()) {
+                    return n == 0 && !truncated && !any ? null : Arrays.copyOf(line, n);
+                }
             }
-            if (n >= max) {
-                truncated = true;
-                continue;
+            any = true;
+            int nl = pos;
+            while (nl < end && block[nl] != '\n') {
+                nl++;
             }
-            if (n == buf.length) {
-                buf = Arrays.copyOf(buf, Math.min(max, buf.length * 2));
+            n = append(n, pos, nl);
+            if (nl < end) {
+                pos = nl + 1;
+                return Arrays.copyOf(line, n);
             }
-            buf[n++] = (byte) c;
+            pos = end;
         }
-        return n == 0 && !truncated ? null : Arrays.copyOf(buf, n);
+    }
+
+    /** Appends block[from, to) to the line, up to the cap; beyond it the line is only flagged. */
+    private int append(int n, int from, int to) {
+        int take = Math.min(to - from, max - n);
+        if (take < to - from) {
+            truncated = true;
+        }
+        if (take > 0) {
+            if (n + take > line.length) {
+                line = Arrays.copyOf(line, Math.min(max, Math.max(n + take, line.length * 2)));
+            }
+            System.arraycopy(block, from, line, n, take);
+            n += take;
+        }
+        return n;
+    }
+
+    private boolean fill() throws IOException {
+        int r = in.read(block, 0, block.length);
+        if (r <= 0) {
+            eof = true;
+            return false;
+        }
+        pos = 0;
+        end = r;
+        return true;
     }
 
     /** @return true when the last line exceeded the cap */

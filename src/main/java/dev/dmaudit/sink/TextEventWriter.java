@@ -22,6 +22,23 @@ import java.time.Instant;
  * Every value that a process or user can influence goes through {@link Sanitize#visible}.
  */
 final class TextEventWriter implements EventWriter {
+    /** The last event time and its ISO-8601 text: events of a burst share their millisecond. */
+    private static final class LastTime {
+        private long millis = Long.MIN_VALUE;
+        private String text;
+
+        String text(long m) {
+            if (m != millis) {
+                text = Instant.ofEpochMilli(m).toString();
+                millis = m;
+            }
+            return text;
+        }
+    }
+
+    /** Per thread: format() is static and may be called from any thread. */
+    private static final ThreadLocal<LastTime> TIMES = ThreadLocal.withInitial(LastTime::new);
+
     private final Writer out;
 
     TextEventWriter(OutputStream out) {
@@ -47,7 +64,7 @@ final class TextEventWriter implements EventWriter {
 
     static String format(AuditEvent event, DmEvent dm) {
         StringBuilder b = new StringBuilder(160);
-        b.append(Instant.ofEpochMilli(event.timeMillis())).append(' ');
+        b.append(TIMES.get().text(event.timeMillis())).append(' ');
         if (dm == null) {
             b.append("serial=").append(event.serial());
             for (AuditRecord r : event.records()) {
