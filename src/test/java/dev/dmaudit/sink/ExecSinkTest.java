@@ -41,6 +41,10 @@ class ExecSinkTest {
         return e.withDm(e.dm().withDeviceName("vol'; rm -rf / #"));
     }
 
+    static Event eventWithDevice(long serial, String dev, int res) {
+        return event(serial, dev, "integrity-checksum", res);
+    }
+
     /** A script: one file per run in out/ holding its env (DMAUDIT_ only) then its stdin; then {@code tail}. */
     private Path script(String name, String tail) throws IOException {
         Path out = Files.createDirectories(dir.resolve("out-" + name));
