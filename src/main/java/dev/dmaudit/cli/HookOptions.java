@@ -24,7 +24,7 @@ final class HookOptions {
     @Option(names = "--exec", paramLabel = "PROGRAM",
             description = {"Run PROGRAM for each matching event (repeatable: each runs): the event's JSON object on stdin,"
                     + " DMAUDIT_DEVICE, _DEVICE_NAME, _MODULE, _OP, _SECTOR, _RESULT (ok|failed), _SERIAL, _TIME, _KIND in its environment"
-                    + " (with PATH and LC_ALL=C only). PROGRAM is one path to an executable, run without a shell or arguments"
+                    + " (with PATH and LC_ALL=C only). PROGRAM is one absolute path to an executable, run without a shell or arguments"
                     + " (write a script for those); it must be owned by root or you and not writable by others."})
     List<Path> programs = new ArrayList<>();
 

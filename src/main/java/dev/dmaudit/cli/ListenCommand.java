@@ -156,7 +156,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 .coalesce(coalesce)
                 .sink(limited);
         if (hookSink != null) {
-            b.sink(hookSink); // its own sink: a slow hook never holds the output (ExecSink queues)
+            // its own sink, so a failing output does not stop hooks; the same --count, so hooks see
+            // exactly the events printed (ExecSink queues: a slow hook never holds the output)
+            b.sink(new UntilCount(hookSink, count, new CountDownLatch(1)));
         }
         DmAuditListener listener;
         try {
@@ -222,7 +224,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         }
     }
 
-    /** Ends {@code listen} after N events (the rest of a flush is not wanted) or on an output failure. */
+    /** Ends {@code listen} after N events (the rest of a flush is not wanted) or on an output failure; passes close on. */
     private static final class UntilCount implements Sink {
         private final Sink out;
         private final Long count;
@@ -261,6 +263,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 done.countDown();
                 throw ex;
             }
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
         }
     }
 

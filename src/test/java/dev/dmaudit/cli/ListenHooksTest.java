@@ -83,6 +83,21 @@ class ListenHooksTest {
     }
 
     @Test
+    void countLimitsTheHooksToThePrintedEvents() throws IOException {
+        Path runs = Files.createDirectories(dir.resolve("runs"));
+        Path hook = script("cat > '" + runs + "'/$DMAUDIT_SERIAL.$$");
+        Path out = dir.resolve("events.jsonl");
+        CliRun r = CliRun.run("listen", "--format", "json", "--count", "3", "--output", out.toString(),
+                "--exec", hook.toString(), "--exec-rate", "1000");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> printed = serials(Files.readString(out), Pattern.compile("\\{\"serial\":(\\d+)"));
+        assertThat(printed).hasSize(3);
+        try (Stream<Path> s = Files.list(runs)) {
+            assertThat(s.map(p -> p.getFileName().toString().replaceAll("\\..*", "")).sorted().toList()).isEqualTo(printed);
+        }
+    }
+
+    @Test
     void aSlowHookDoesNotDelayTheOutput() throws IOException {
         Path hook = script("sleep 5");
         Path out = dir.resolve("events.txt");
