@@ -44,6 +44,8 @@ public final class ExecSink implements Sink {
     private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** stderr kept per run for the warning line: its first line is what is printed. */
     private static final int STDERR_CAP = 4096;
+    /** A fresh Linux pipe takes this much without a reader: stdin up to it is written without blocking. */
+    private static final int PIPE_CAPACITY = 65536;
     /** How long close() waits for queued and running hooks beyond one timeout. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
@@ -219,10 +221,12 @@ public final class ExecSink implements Sink {
                 return;
             }
             CappedStreamReader err = CappedStreamReader.start(p.getErrorStream(), STDERR_CAP, "dmaudit-hook-stderr");
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(json);
-            } catch (IOException ex) {
-                // the program did not read its stdin (closed it, or exited): its choice
+            if (json.length <= PIPE_CAPACITY) {
+                feed(p);
+            } else { // a program that does not read would block this write past the timeout
+                Thread t = new Thread(() -> feed(p), "dmaudit-hook-stdin");
+                t.setDaemon(true);
+                t.start();
             }
             try {
                 if (!p.waitFor(settings.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -242,6 +246,14 @@ public final class ExecSink implements Sink {
             if (p.exitValue() != 0) {
                 String first = err.text().strip().lines().findFirst().orElse("");
                 fail("exit " + p.exitValue() + (first.isEmpty() ? "" : ": " + first));
+            }
+        }
+
+        private void feed(Process p) {
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(json);
+            } catch (IOException ex) {
+                // the program did not read its stdin (closed it, exited, was killed): its choice
             }
         }
 
@@ -265,6 +277,9 @@ public final class ExecSink implements Sink {
             if (!workers.awaitTermination(settings.timeout().plus(CLOSE_GRACE).toMillis(), TimeUnit.MILLISECONDS)) {
                 List<Runnable> never = workers.shutdownNow(); // interrupts the workers: they kill their programs
                 droppedQueue.addAndGet(never.size());
+                if (!never.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING, never.size() + " queued hook runs not made: still waiting at exit");
+                }
                 workers.awaitTermination(2, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -27,12 +27,16 @@ class ExecSinkTest {
     Path dir;
 
     static Event event(long serial, String dev, String op, int res) {
+        return event(serial, dev, op, res, "");
+    }
+
+    static Event event(long serial, String dev, String op, int res, String extra) {
         // through the pipeline, as decode and listen type them
         CollectingSink got = new CollectingSink();
         var pipeline = got.allInto(16, 300);
         try {
             pipeline.acceptLogLine(("type=DM_EVENT msg=audit(1795838689.008:" + serial + "): module=integrity op=" + op
-                    + " dev=" + dev + " sector=" + (serial * 8) + " res=" + res).getBytes(StandardCharsets.US_ASCII));
+                    + " dev=" + dev + " sector=" + (serial * 8) + " res=" + res + extra).getBytes(StandardCharsets.US_ASCII));
         } catch (dev.dmaudit.record.MalformedRecordException e) {
             throw new AssertionError(e);
         }
@@ -143,6 +147,20 @@ class ExecSinkTest {
         // SIGKILL is sent at once; the reaping by init takes a moment
         ProcessHandle.of(sleeper).ifPresent(h -> h.onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join());
         assertThat(ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    /** More JSON than a pipe holds, to a program that never reads it: the timeout still holds. */
+    @Test
+    void aProgramThatDoesNotReadAHugeEventIsStillTimedOut() throws Exception {
+        Event huge = event(1, "254:0", "integrity-checksum", 0, " padding=" + "A".repeat(300_000));
+        assertThat(ExecSink.json(huge).length).isGreaterThan(200_000);
+        Path deaf = dir.resolve("deaf.sh");
+        Files.writeString(deaf, "#!/bin/sh\nexec sleep 30\n"); // keeps stdin open and never reads it
+        Files.setPosixFilePermissions(deaf, PosixFilePermissions.fromString("rwx------"));
+        ExecSink sink = new ExecSink(settings(deaf, null, Duration.ofMillis(500), 1, 100));
+        sink.accept(huge);
+        sink.close();
+        assertThat(sink.timedOut()).isEqualTo(1);
     }
 
     @Test
