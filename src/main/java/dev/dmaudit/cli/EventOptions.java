@@ -75,6 +75,19 @@ final class EventOptions {
         if (groupTimeout.toMillis() > 60_000 || maxOpenEvents < 1 || maxLineBytes < 64) {
             throw new ParameterException(spec.commandLine(), "--group-timeout (at most 60s), --max-open-events or --max-line-bytes out of range");
         }
+        Set<Integer> typeNumbers = typeNumbers(types, spec);
+        if (device != null && device.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--device needs a name or MAJ:MIN");
+        }
+        return new EventFilter(all, new HashSet<>(modules), new HashSet<>(ops), device, typeNumbers);
+    }
+
+    /**
+     * @param types record type names or numbers
+     * @param spec  the command, for the usage error
+     * @return their numbers
+     */
+    static Set<Integer> typeNumbers(List<String> types, CommandSpec spec) {
         Set<Integer> typeNumbers = new HashSet<>();
         for (String t : types) {
             int n = RecordTypes.number(t.trim().toUpperCase(java.util.Locale.ROOT));
@@ -90,10 +103,7 @@ final class EventOptions {
             }
             typeNumbers.add(n);
         }
-        if (device != null && device.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--device needs a name or MAJ:MIN");
-        }
-        return new EventFilter(all, new HashSet<>(modules), new HashSet<>(ops), device, typeNumbers);
+        return typeNumbers;
     }
 
     /** @return the type numbering asked for with --dm-types */

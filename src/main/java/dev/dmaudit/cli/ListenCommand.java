@@ -12,6 +12,7 @@ import dev.dmaudit.api.Mode;
 import dev.dmaudit.dm.DmEnricher;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.Sink;
+import dev.dmaudit.sink.ExecSink;
 import dev.dmaudit.sink.WriterSink;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  sudo dmaudit listen --op integrity-checksum --coalesce 5s",
                 "  sudo dmaudit listen --all --format raw --output /var/log/dm-audit.log",
                 "  sudo dmaudit listen --mode daemon --enable-audit     # no auditd running",
+                "  sudo dmaudit listen --exec /etc/dmaudit/hooks/notify.sh --exec-filter op=integrity-checksum",
                 "  dmaudit listen --count 1 --timeout 60s               # with CAP_AUDIT_READ only",
                 "", "Exit: 0 normal end (count, timeout, SIGINT/SIGTERM); 2 usage; 4 no privilege;",
                 "5 no audit in this kernel/namespace; 6 daemon slot taken; 11 output error."})
@@ -47,6 +49,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
 
     @Mixin
     EventOptions options = new EventOptions();
+
+    @Mixin
+    HookOptions hooks = new HookOptions();
 
     @Option(names = "--mode", paramLabel = "MODE", description = "multicast (default: read-only beside auditd, CAP_AUDIT_READ) or daemon (register as the audit daemon).")
     Mode mode = Mode.MULTICAST;
@@ -120,6 +125,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Override
     public Integer call() throws Exception {
         validate();
+        ExecSink hookSink = hooks.sink(options.all); // usage errors first: nothing opened yet
         PrintWriter err = spec.commandLine().getErr();
         // The output first: a refused --output must not leave auditing switched on, and opening
         // it never blocks (a FIFO planted at the path is refused, not waited on).
@@ -149,6 +155,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 .resolveDeviceNames(!noDeviceNames)
                 .coalesce(coalesce)
                 .sink(limited);
+        if (hookSink != null) {
+            // its own sink, so a failing output does not stop hooks; the same --count, so hooks see
+            // exactly the events printed (ExecSink queues: a slow hook never holds the output)
+            b.sink(new UntilCount(hookSink, count, new CountDownLatch(1)));
+        }
         DmAuditListener listener;
         try {
             listener = factory.build(b);
@@ -175,7 +186,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             // This thread waits for the end and does the periodic work itself (the audit switch
             // and ENOBUFS watch, --stats): no timer thread of its own.
             new MainLoop(System::nanoTime).run(done, timeout, WATCH_EVERY, watch::check,
-                    options.stats ? statsInterval : null, () -> printStats(err, listener.metrics(), writer.written()));
+                    options.stats ? statsInterval : null, () -> printStats(err, listener.metrics(), writer.written(), hookSink));
         } finally {
             listener.close(); // flushes open events through the sinks, restores audit state
             if (file != null) {
@@ -187,7 +198,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 }
             }
             if (options.stats) {
-                printStats(err, listener.metrics(), writer.written());
+                printStats(err, listener.metrics(), writer.written(), hookSink);
             }
             signals.uninstall();
             try {
@@ -213,7 +224,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         }
     }
 
-    /** Ends {@code listen} after N events (the rest of a flush is not wanted) or on an output failure. */
+    /** Ends {@code listen} after N events (the rest of a flush is not wanted) or on an output failure; passes close on. */
     private static final class UntilCount implements Sink {
         private final Sink out;
         private final Long count;
@@ -253,6 +264,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 throw ex;
             }
         }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
     }
 
     private static void warnIfAuditDisabled(DmAuditListener listener, PrintWriter err) {
@@ -290,13 +306,14 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         }
     }
 
-    static void printStats(PrintWriter err, Metrics m, long written) {
+    static void printStats(PrintWriter err, Metrics m, long written, ExecSink hooks) {
         err.printf("dmaudit: stats datagrams=%d records=%d events=%d written=%d dropped_queue=%d enobufs=%d "
                         + "kernel_lost_delta=%s malformed=%d non_kernel=%d truncated_datagrams=%d coalesced=%d "
-                        + "timed_out=%d evicted=%d truncated_events=%d sink_failures=%d replace_probes=%d%n",
+                        + "timed_out=%d evicted=%d truncated_events=%d sink_failures=%d replace_probes=%d%s%n",
                 m.datagrams(), m.records(), m.events(), written, m.droppedByQueue(), m.enobufs(), m.kernelLostDeltaText(),
                 m.malformed(), m.nonKernelSenders(), m.truncatedDatagrams(), m.coalesced(), m.timedOutEvents(),
-                m.evictedEvents(), m.truncatedEvents(), m.sinkFailures(), m.replaceProbes());
+                m.evictedEvents(), m.truncatedEvents(), m.sinkFailures(), m.replaceProbes(),
+                hooks == null ? "" : " " + hooks.stats());
         err.flush();
     }
 }

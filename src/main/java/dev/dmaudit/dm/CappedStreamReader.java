@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Drains one process stream on its own thread, keeping at most {@code cap} bytes. It keeps reading
  * past the cap (and drops the rest) so the child never blocks on a full pipe.
  */
-final class CappedStreamReader implements Runnable {
+public final class CappedStreamReader implements Runnable {
     private final InputStream in;
     private final int cap;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
@@ -24,7 +24,7 @@ final class CappedStreamReader implements Runnable {
     }
 
     /** Starts draining {@code in} on a daemon thread. */
-    static CappedStreamReader start(InputStream in, int cap, String name) {
+    public static CappedStreamReader start(InputStream in, int cap, String name) {
         CappedStreamReader r = new CappedStreamReader(in, cap, name);
         r.thread.start();
         return r;
@@ -55,17 +55,17 @@ final class CappedStreamReader implements Runnable {
      * Waits a bounded time for the end of the stream: a grandchild that escaped the kill may hold
      * the pipe open forever, and what was read so far is still useful.
      */
-    void await(long millis) throws InterruptedException {
+    public void await(long millis) throws InterruptedException {
         thread.join(millis);
     }
 
     /** @return the bytes kept so far, decoded as UTF-8 (bad sequences replaced) */
-    synchronized String text() {
+    public synchronized String text() {
         return kept.toString(StandardCharsets.UTF_8);
     }
 
     /** @return whether more than {@code cap} bytes arrived */
-    synchronized boolean truncated() {
+    public synchronized boolean truncated() {
         return truncated;
     }
 }

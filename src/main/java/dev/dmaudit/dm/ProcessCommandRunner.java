@@ -77,8 +77,13 @@ public final class ProcessCommandRunner implements CommandRunner {
                 out.truncated(), err.truncated());
     }
 
-    /** Children first: once the parent dies they are re-parented and no longer its descendants. */
-    private static void killTree(Process process) {
+    /**
+     * Kills a process and its descendants, children first: once the parent dies they are
+     * re-parented and no longer its descendants. Waits up to a second for the parent to end.
+     *
+     * @param process the process
+     */
+    public static void killTree(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
