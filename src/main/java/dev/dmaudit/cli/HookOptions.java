@@ -1,7 +1,6 @@
 package dev.dmaudit.cli;
 
 import dev.dmaudit.event.EventFilter;
-import dev.dmaudit.os.TrustedPath;
 import dev.dmaudit.sink.ExecSink;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -106,11 +105,7 @@ final class HookOptions {
             throw usage("--exec " + p + ": not an executable file");
         }
         try {
-            Path real = p.toRealPath();
-            String why = TrustedPath.fileRefusal(real, TrustedPath.effectiveUid());
-            if (why == null) {
-                why = TrustedPath.checkOutputDirectory(real.getParent(), TrustedPath.effectiveUid());
-            }
+            String why = dev.dmaudit.sink.ExecSink.refusal(p);
             if (why != null) {
                 throw usage("--exec " + p + ": refused: " + why);
             }

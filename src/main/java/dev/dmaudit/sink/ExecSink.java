@@ -152,6 +152,20 @@ public final class ExecSink implements Sink {
     }
 
     /** The same object {@code --format json} prints, as one line. */
+    /**
+     * A hook runs as dmaudit does (root): a file others can replace would run their code as root.
+     *
+     * @param program the hook, an absolute path
+     * @return null when only root (or we) can change it and every directory above, else why not
+     * @throws IOException when the path cannot be resolved
+     */
+    public static String refusal(java.nio.file.Path program) throws IOException {
+        java.nio.file.Path real = program.toRealPath();
+        String why = dev.dmaudit.os.TrustedPath.fileRefusal(real, dev.dmaudit.os.TrustedPath.effectiveUid());
+        return why != null ? why
+                : dev.dmaudit.os.TrustedPath.checkOutputDirectory(real.getParent(), dev.dmaudit.os.TrustedPath.effectiveUid());
+    }
+
     static byte[] json(Event event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         EventWriter w = new JsonEventWriter(out);
