@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Field-by-field agreement of the audit.log decoder with the real libauparse (issue 15 item 6):
  * every fixture in testdata/ goes through tools/auparse-dump.c (built here against libauparse) and
  * through {@link AuditLogParser}; records are matched by line number, then type and every field
- * key/raw value are compared. A difference fails the test unless a {@link Quirk} (the one list of
+ * key/raw value are compared, and the order of the fields both report. A difference fails the test unless a {@link Quirk} (the one list of
  * known differences) explains it. Needs cc and libauparse-dev (.ci/run installs them); skips
  * otherwise.
  */
@@ -164,12 +164,20 @@ class AuparseAgreementTest {
                 fields += a.fields.size();
                 List<String[]> onlyA = new ArrayList<>(a.fields);
                 List<String[]> onlyD = new ArrayList<>();
+                List<String> agreedInDmauditOrder = new ArrayList<>();
                 for (String[] f : d.fields) {
                     if (removeFirst(onlyA, f)) {
                         agreeing++;
+                        agreedInDmauditOrder.add(f[0] + "=" + f[1]);
                     } else {
                         onlyD.add(f);
                     }
+                }
+                // the fields both report come in the same order
+                List<String> agreedInAuparseOrder = a.fields.stream().filter(f -> !onlyA.contains(f))
+                        .map(f -> f[0] + "=" + f[1]).toList();
+                if (!agreedInAuparseOrder.equals(agreedInDmauditOrder)) {
+                    unexplained.add(where + " field order: auparse " + agreedInAuparseOrder + ", dmaudit " + agreedInDmauditOrder);
                 }
                 explain(where, onlyA, onlyD, byKind, unexplained);
             }
