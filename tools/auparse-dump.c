@@ -1,0 +1,69 @@
+/*
+ * auparse-dump: prints what libauparse makes of an audit log, for comparison with dmaudit's decoder
+ * (AuparseAgreementTest). Raw field text only (auparse_get_field_str, never interpreted), so the
+ * output does not depend on this machine's users, groups or arch tables.
+ *
+ * Output, one item a line; values escape backslash, tab, newline and other control bytes as \xHH:
+ *   E <serial>                   an event
+ *   R <line> <type name>         a record, with its line number in the file
+ *   F <name>\t<value>            a field of that record, in auparse's order
+ *
+ * Build (Debian: apt-get install libauparse-dev): cc -O2 -Wall -o auparse-dump tools/auparse-dump.c -lauparse
+ */
+#include <auparse.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static void put_escaped(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\\') {
+            fputs("\\\\", stdout);
+        } else if (*p < 0x20 || *p == 0x7f) {
+            printf("\\x%02x", *p);
+        } else {
+            putchar(*p);
+        }
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s AUDIT_LOG\n", argv[0]);
+        return 2;
+    }
+    auparse_state_t *au = auparse_init(AUSOURCE_FILE, argv[1]);
+    if (au == NULL) {
+        fprintf(stderr, "auparse-dump: auparse_init(%s): %s\n", argv[1], strerror(errno));
+        return 1;
+    }
+    int rc;
+    while ((rc = auparse_next_event(au)) > 0) {
+        printf("E %lu\n", auparse_get_serial(au));
+        if (auparse_first_record(au) <= 0) {
+            continue;
+        }
+        do {
+            const char *type = auparse_get_type_name(au);
+            printf("R %u %s\n", auparse_get_line_number(au), type ? type : "?");
+            if (auparse_first_field(au) <= 0) {
+                continue;
+            }
+            do {
+                const char *name = auparse_get_field_name(au);
+                const char *value = auparse_get_field_str(au);
+                fputs("F ", stdout);
+                put_escaped(name ? name : "");
+                putchar('\t');
+                put_escaped(value ? value : "");
+                putchar('\n');
+            } while (auparse_next_field(au) > 0);
+        } while (auparse_next_record(au) > 0);
+    }
+    auparse_destroy(au);
+    if (rc < 0) {
+        fprintf(stderr, "auparse-dump: auparse_next_event: %s\n", strerror(errno));
+        return 1;
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
