@@ -30,6 +30,7 @@ public final class ListenerBuilder {
      */
     public ListenerBuilder filter(EventFilter filter) {
         c.filter = Objects.requireNonNull(filter);
+        c.pipeline.filter(filter);
         return this;
     }
 
@@ -50,28 +51,19 @@ public final class ListenerBuilder {
 
     /** @param timeout how long an event waits for its EOE (default 300 ms, at most 60 s) @return this */
     public ListenerBuilder groupTimeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.toMillis() > 60_000) {
-            throw new IllegalArgumentException("group timeout must be 0..60 s");
-        }
-        c.groupTimeout = timeout;
+        c.pipeline.groupTimeout(timeout);
         return this;
     }
 
     /** @param n most events grouped at once (default 4096) @return this */
     public ListenerBuilder maxOpenEvents(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("maxOpenEvents must be >= 1");
-        }
-        c.maxOpenEvents = n;
+        c.pipeline.maxOpenEvents(n);
         return this;
     }
 
     /** @param n most records one event holds before it is delivered marked truncated (default 1024) @return this */
     public ListenerBuilder maxRecordsPerEvent(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("maxRecordsPerEvent must be >= 1");
-        }
-        c.maxRecordsPerEvent = n;
+        c.pipeline.maxRecordsPerEvent(n);
         return this;
     }
 
@@ -99,15 +91,13 @@ public final class ListenerBuilder {
     /** @param mapping type numbering, e.g. {@code TypeMapping.dmTypes(1336, 1337)} @return this */
     public ListenerBuilder typeMapping(TypeMapping mapping) {
         c.typeMapping = Objects.requireNonNull(mapping);
+        c.pipeline.typeMapping(mapping);
         return this;
     }
 
     /** @param window fold repeated DM_EVENTs inside this window; null for off (default) @return this */
     public ListenerBuilder coalesce(Duration window) {
-        if (window != null && (window.isNegative() || window.isZero())) {
-            throw new IllegalArgumentException("coalesce window must be positive");
-        }
-        c.coalesceWindow = window;
+        c.pipeline.coalesce(window);
         return this;
     }
 
@@ -117,7 +107,7 @@ public final class ListenerBuilder {
      * @return this
      */
     public ListenerBuilder stage(EventStage stage) {
-        c.stages.add(Objects.requireNonNull(stage));
+        c.pipeline.stage(stage);
         return this;
     }
 

@@ -2,11 +2,9 @@ package dev.dmaudit.api;
 
 import dev.dmaudit.event.EventFilter;
 import dev.dmaudit.event.EventPipeline;
-import dev.dmaudit.event.EventStage;
 import dev.dmaudit.event.Sink;
 import dev.dmaudit.record.TypeMapping;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -24,18 +22,18 @@ final class ListenerSettings {
      */
     int receiveBufferBytes = 128 << 20;
     int datagramBufferBytes = 64 << 10;
-    Duration groupTimeout = Duration.ofMillis(300);
-    int maxOpenEvents = 4096;
-    int maxRecordsPerEvent = 1024;
     int queueCapacity = 65536;
     Path sysfsRoot = Path.of("/sys");
     TypeMapping typeMapping = TypeMapping.standard();
-    Duration coalesceWindow;
     LongSupplier clock = System::currentTimeMillis;
     boolean warmUp = true;
     int priorityBoost;
-    final List<EventStage> stages = new ArrayList<>();
     final List<Sink> sinks = new ArrayList<>();
+    /**
+     * Grouping, coalescing and added stages, validated where the pipeline defines them. The filter
+     * and type mapping are set here too, and kept above for the kernel-side socket filter.
+     */
+    final EventPipeline.Builder pipeline = EventPipeline.builder();
 
     /**
      * @param terminal where the pipeline's events go
@@ -43,16 +41,6 @@ final class ListenerSettings {
      * @return a pipeline with these settings
      */
     EventPipeline pipeline(Sink terminal, boolean nameDevices) {
-        EventPipeline.Builder b = EventPipeline.builder()
-                .typeMapping(typeMapping)
-                .groupTimeout(groupTimeout)
-                .maxOpenEvents(maxOpenEvents)
-                .maxRecordsPerEvent(maxRecordsPerEvent)
-                .nameDevices(nameDevices ? sysfsRoot : null)
-                .filter(filter)
-                .coalesce(coalesceWindow)
-                .sink(terminal);
-        stages.forEach(b::stage);
-        return b.build();
+        return pipeline.nameDevices(nameDevices ? sysfsRoot : null).sink(terminal).build();
     }
 }
