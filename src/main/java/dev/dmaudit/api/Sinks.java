@@ -3,7 +3,6 @@ package dev.dmaudit.api;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.Sink;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,14 +28,6 @@ final class Sinks implements Sink {
      */
     public static Sinks of(List<Sink> sinks) {
         return new Sinks(sinks);
-    }
-
-    /**
-     * @param sinks the sinks, in delivery order
-     * @return a fan-out over them
-     */
-    public static Sinks of(Sink... sinks) {
-        return new Sinks(List.of(sinks));
     }
 
     @Override
@@ -99,10 +90,5 @@ final class Sinks implements Sink {
     /** @return events handed to the sinks */
     public long delivered() {
         return delivered;
-    }
-
-    /** @return the sinks, for a caller that inspects them */
-    public List<Sink> sinks() {
-        return new ArrayList<>(sinks);
     }
 }

@@ -45,7 +45,6 @@ public final class EventPipeline {
     private long now;
     private long malformed;
     private long replaceProbes;
-    private long passed;
 
     private EventPipeline(Builder b) {
         this.datagramParser = new AuditRecordParser(b.typeMapping);
@@ -188,7 +187,6 @@ public final class EventPipeline {
     }
 
     private void toSink(Event e) {
-        passed++;
         try {
             sink.accept(e);
         } catch (java.io.IOException ex) {
@@ -245,11 +243,6 @@ public final class EventPipeline {
     /** @return AUDIT_REPLACE probes: another process tried to take the audit daemon slot */
     public long replaceProbes() {
         return replaceProbes;
-    }
-
-    /** @return events that passed every stage and went to the sink */
-    public long passed() {
-        return passed;
     }
 
     /** @return events open now (grouping) */

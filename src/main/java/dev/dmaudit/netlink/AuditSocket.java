@@ -303,11 +303,6 @@ public final class AuditSocket implements AuditTransport {
         daemonRegistered = true;
     }
 
-    /** @return whether this socket is the registered audit daemon */
-    public boolean isDaemon() {
-        return mode == Role.DAEMON;
-    }
-
     /** @return the port id of the data socket (the address other sockets would send to), 0 in control mode */
     public int portId() {
         return data == null ? 0 : data.portId();
