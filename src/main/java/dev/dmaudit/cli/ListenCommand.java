@@ -194,7 +194,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                     file.close();
                 } catch (IOException e) {
                     exit = ExitCodes.OUTPUT_ERROR;
-                    err.println("dmaudit: cannot write " + output + ": " + IoErrors.reason(e));
+                    err.println("dmaudit: " + Outputs.failure(e, output).getMessage());
                 }
             }
             if (options.stats) {
