@@ -137,7 +137,8 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         return new Metrics(datagrams.get(), pipeline.records(), pipeline.malformed(), pipeline.events(),
                 queue.delivered(), queue.dropped(), pipeline.coalesced(), source.enobufs(), source.kernelLostDelta(),
                 source.nonKernelSenders(), source.truncated(), pipeline.timedOut(), pipeline.evicted(),
-                pipeline.truncated(), delivery == null ? 0 : delivery.callbackErrors(), sinks.failures(), pipeline.replaceProbes());
+                pipeline.truncated(), delivery == null ? 0 : delivery.callbackErrors(), sinks.failures(), pipeline.replaceProbes(),
+                sinks.eachCounters());
     }
 
     /**

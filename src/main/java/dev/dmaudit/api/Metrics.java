@@ -1,5 +1,7 @@
 package dev.dmaudit.api;
 
+import dev.dmaudit.event.SinkCounters;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -28,11 +30,19 @@ import java.util.OptionalLong;
  * @param sinkFailures       sink calls that failed (that sink is not called again)
  * @param replaceProbes      AUDIT_REPLACE messages: in daemon mode, another process tried to take the
  *                           audit daemon slot (the kernel keeps it for us while we answer)
+ * @param sinks              each counting sink's own counters (delivered, dropped by its bounded
+ *                           queue or rate limit, failed), in the order the sinks were added
  */
 public record Metrics(long datagrams, long records, long malformed, long events, long delivered,
                       long droppedByQueue, long coalesced, long enobufs, OptionalLong kernelLostDelta,
                       long nonKernelSenders, long truncatedDatagrams, long timedOutEvents, long evictedEvents,
-                      long truncatedEvents, long consumerErrors, long sinkFailures, long replaceProbes) {
+                      long truncatedEvents, long consumerErrors, long sinkFailures, long replaceProbes,
+                      List<SinkCounters> sinks) {
+    /** Defensive copy. */
+    public Metrics {
+        sinks = List.copyOf(sinks);
+    }
+
     /** @return the kernel lost delta as text: the number, or {@code unknown} */
     public String kernelLostDeltaText() {
         return kernelLostDelta.isPresent() ? Long.toString(kernelLostDelta.getAsLong()) : "unknown";

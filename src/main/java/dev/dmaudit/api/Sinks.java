@@ -2,7 +2,9 @@ package dev.dmaudit.api;
 
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.Sink;
+import dev.dmaudit.event.SinkCounters;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -85,6 +87,18 @@ final class Sinks implements Sink {
     /** @return how many sink calls failed */
     public long failures() {
         return failures;
+    }
+
+    /** @return the counters of every sink that keeps them, in order */
+    public List<SinkCounters> eachCounters() {
+        List<SinkCounters> out = new ArrayList<>(sinks.size());
+        for (Sink s : sinks) {
+            SinkCounters c = s.counters();
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /** @return events handed to the sinks */

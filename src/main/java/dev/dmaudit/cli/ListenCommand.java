@@ -12,7 +12,6 @@ import dev.dmaudit.api.Mode;
 import dev.dmaudit.dm.DmEnricher;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.Sink;
-import dev.dmaudit.sink.ExecSink;
 import dev.dmaudit.sink.WriterSink;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -50,8 +49,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Mixin
     EventOptions options = new EventOptions();
 
+    /** The other outputs (hooks, …): each its own mixin, so this command does not grow with them. */
     @Mixin
-    HookOptions hooks = new HookOptions();
+    ListenSinks outputs = new ListenSinks();
 
     @Option(names = "--mode", paramLabel = "MODE", description = "multicast (default: read-only beside auditd, CAP_AUDIT_READ) or daemon (register as the audit daemon).")
     Mode mode = Mode.MULTICAST;
@@ -125,7 +125,8 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Override
     public Integer call() throws Exception {
         validate();
-        ExecSink hookSink = hooks.sink(options.all); // usage errors first: nothing opened yet
+        java.util.concurrent.atomic.AtomicReference<DmAuditListener> built = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.List<Sink> others = outputs.open(new ListenSinks.Context(options.all, () -> built.get().metrics())); // usage errors first: nothing opened yet
         PrintWriter err = spec.commandLine().getErr();
         // The output first: a refused --output must not leave auditing switched on, and opening
         // it never blocks (a FIFO planted at the path is refused, not waited on).
@@ -155,14 +156,15 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 .resolveDeviceNames(!noDeviceNames)
                 .coalesce(coalesce)
                 .sink(limited);
-        if (hookSink != null) {
-            // its own sink, so a failing output does not stop hooks; the same --count, so hooks see
-            // exactly the events printed (ExecSink queues: a slow hook never holds the output)
-            b.sink(new UntilCount(hookSink, count, new CountDownLatch(1)));
+        for (Sink other : others) {
+            // each its own sink, so a failing output does not stop the others; the same --count, so
+            // they see exactly the events printed (slow ones queue: they never hold the output)
+            b.sink(new UntilCount(other, count, new CountDownLatch(1)));
         }
         DmAuditListener listener;
         try {
             listener = factory.build(b);
+            built.set(listener);
         } catch (DmAuditException e) {
             closeQuietly(file);
             throw ApiFailures.toCli(e);
@@ -186,7 +188,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             // This thread waits for the end and does the periodic work itself (the audit switch
             // and ENOBUFS watch, --stats): no timer thread of its own.
             new MainLoop(System::nanoTime).run(done, timeout, WATCH_EVERY, watch::check,
-                    options.stats ? statsInterval : null, () -> printStats(err, listener.metrics(), writer.written(), hookSink));
+                    options.stats ? statsInterval : null, () -> printStats(err, listener.metrics(), writer.written()));
         } finally {
             listener.close(); // flushes open events through the sinks, restores audit state
             if (file != null) {
@@ -198,7 +200,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                 }
             }
             if (options.stats) {
-                printStats(err, listener.metrics(), writer.written(), hookSink);
+                printStats(err, listener.metrics(), writer.written());
             }
             signals.uninstall();
             try {
@@ -269,6 +271,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         public void close() throws IOException {
             out.close();
         }
+
+        @Override
+        public dev.dmaudit.event.SinkCounters counters() {
+            return out.counters();
+        }
     }
 
     private static void warnIfAuditDisabled(DmAuditListener listener, PrintWriter err) {
@@ -306,14 +313,14 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         }
     }
 
-    static void printStats(PrintWriter err, Metrics m, long written, ExecSink hooks) {
+    static void printStats(PrintWriter err, Metrics m, long written) {
         err.printf("dmaudit: stats datagrams=%d records=%d events=%d written=%d dropped_queue=%d enobufs=%d "
                         + "kernel_lost_delta=%s malformed=%d non_kernel=%d truncated_datagrams=%d coalesced=%d "
                         + "timed_out=%d evicted=%d truncated_events=%d sink_failures=%d replace_probes=%d%s%n",
                 m.datagrams(), m.records(), m.events(), written, m.droppedByQueue(), m.enobufs(), m.kernelLostDeltaText(),
                 m.malformed(), m.nonKernelSenders(), m.truncatedDatagrams(), m.coalesced(), m.timedOutEvents(),
                 m.evictedEvents(), m.truncatedEvents(), m.sinkFailures(), m.replaceProbes(),
-                hooks == null ? "" : " " + hooks.stats());
+                ListenSinks.stats(m));
         err.flush();
     }
 }

@@ -21,6 +21,9 @@ import java.io.IOException;
  *   <li><b>Errors.</b> An {@link IOException} from a sink is that sink's failure: the listener
  *       stops calling it, counts it, and keeps the first failure for the caller (the CLI ends with
  *       its output-error exit code); the other sinks go on.</li>
+ *   <li><b>A slow destination.</b> Wrap it in {@code sink.QueuedSink}: a bounded queue and a
+ *       thread of its own, so it holds neither the other sinks nor the listener's queue.</li>
+ *   <li><b>Counters.</b> {@link #counters} says what was delivered, dropped, failed.</li>
  *   <li><b>Close.</b> {@link #close} comes once, after the last event, on the delivering thread:
  *       flush and release. It does not close streams the sink was given.</li>
  * </ul>
@@ -38,6 +41,16 @@ public interface Sink extends AutoCloseable {
      * @throws IOException when the output fails
      */
     default void endOfBurst() throws IOException {
+    }
+
+    /**
+     * Its own counters, read from any thread (use volatile or atomic fields). Sinks that can drop
+     * or fail events report them here, so the listener's {@code Metrics.sinks} shows every loss.
+     *
+     * @return the sink's counters, or null when the sink keeps none
+     */
+    default SinkCounters counters() {
+        return null;
     }
 
     /**

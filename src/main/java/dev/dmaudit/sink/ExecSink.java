@@ -8,13 +8,13 @@ import dev.dmaudit.event.DmRecord;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.EventFilter;
 import dev.dmaudit.event.Sink;
+import dev.dmaudit.event.SinkCounters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +37,7 @@ import java.util.function.LongSupplier;
  * bounded queue; at most {@code maxRunning} worker threads (started with the first run) wait for
  * the programs. A run that is rate-limited or finds the queue full is dropped and counted; a
  * non-zero exit is a failure; a program still running at the timeout is killed with its children.
- * Each is one warning line (System.Logger) and a counter ({@link #stats()}).
+ * Each is one warning line (System.Logger) and a counter ({@link #counters()}).
  */
 public final class ExecSink implements Sink {
     private static final System.Logger LOG = System.getLogger(ExecSink.class.getName());
@@ -76,6 +76,7 @@ public final class ExecSink implements Sink {
     /** Per device key: {window start, runs in it}; touched by the delivering thread only. */
     private final Map<String, long[]> windows = new HashMap<>();
     private final AtomicLong started = new AtomicLong();
+    private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
     private final AtomicLong droppedRate = new AtomicLong();
@@ -260,6 +261,8 @@ public final class ExecSink implements Sink {
             if (p.exitValue() != 0) {
                 String first = err.text().strip().lines().findFirst().orElse("");
                 fail("exit " + p.exitValue() + (first.isEmpty() ? "" : ": " + first));
+            } else {
+                succeeded.incrementAndGet();
             }
         }
 
@@ -327,14 +330,14 @@ public final class ExecSink implements Sink {
         return droppedQueue.get();
     }
 
-    /** @return the counters as {@code key=value} pairs for listen's stats line */
-    public String stats() {
-        List<String> s = new ArrayList<>();
-        s.add("hooks_started=" + started());
-        s.add("hooks_failed=" + failed());
-        s.add("hooks_timed_out=" + timedOut());
-        s.add("hooks_dropped_rate=" + droppedByRate());
-        s.add("hooks_dropped_queue=" + droppedByQueue());
-        return String.join(" ", s);
+    /**
+     * @return {@code exec}, counted in runs (one event runs each program): delivered = runs that
+     *     exited 0, dropped = runs not started (rate limit, full queue), failed = runs that failed
+     *     or timed out
+     */
+    @Override
+    public SinkCounters counters() {
+        return new SinkCounters("exec", succeeded.get(), droppedByRate() + droppedByQueue(), failed() + timedOut());
     }
+
 }

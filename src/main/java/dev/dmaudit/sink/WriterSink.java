@@ -3,6 +3,7 @@ package dev.dmaudit.sink;
 import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.Sink;
+import dev.dmaudit.event.SinkCounters;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.function.Function;
@@ -17,6 +18,7 @@ public final class WriterSink implements Sink {
     private final Function<Event, DeviceHealth> status;
     private long pending;
     private volatile long written;
+    private volatile long failed;
 
     private WriterSink(EventWriter writer, Function<Event, DeviceHealth> status) {
         this.writer = writer;
@@ -51,9 +53,21 @@ public final class WriterSink implements Sink {
 
     @Override
     public void endOfBurst() throws IOException {
-        writer.flush();
+        try {
+            writer.flush();
+        } catch (IOException e) {
+            failed += pending; // formatted, never reached the output
+            pending = 0;
+            throw e;
+        }
         written += pending;
         pending = 0;
+    }
+
+    /** @return {@code output}: events flushed, and events lost with a failed write */
+    @Override
+    public SinkCounters counters() {
+        return new SinkCounters("output", written, 0, failed);
     }
 
     /** @return events whose bytes were flushed to the stream */

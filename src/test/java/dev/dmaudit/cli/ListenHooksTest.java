@@ -78,8 +78,7 @@ class ListenHooksTest {
             assertThat(printed.lines()).contains(lines.get(1)); // stdin: the very line --format json printed
             assertThat(lines.get(1)).contains("\"device\":\"" + device + "\"");
         }
-        assertThat(r.err()).contains("hooks_started=" + wanted.size() + " hooks_failed=0 hooks_timed_out=0 "
-                + "hooks_dropped_rate=0 hooks_dropped_queue=0");
+        assertThat(r.err()).contains("sink.exec.delivered=" + wanted.size() + " sink.exec.dropped=0 sink.exec.failed=0");
     }
 
     @Test
@@ -111,7 +110,7 @@ class ListenHooksTest {
         assertThat(Files.readAllLines(out)).hasSize(5);
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(15)); // generous
         OneLineLogging.install(System.err);
-        assertThat(r.err()).containsPattern("hooks_timed_out=[1-9]");
+        assertThat(r.err()).containsPattern("sink.exec.failed=[1-9]");
         assertThat(logged.toString(java.nio.charset.StandardCharsets.UTF_8)).containsPattern("dmaudit: warning: hook \\S+hook.sh for event \\d+ killed after 1000 ms \\(--exec-timeout\\)");
     }
 

@@ -128,7 +128,7 @@ class ExecSinkTest {
         assertThat(sink.started()).isEqualTo(2);
         assertThat(sink.failed()).isEqualTo(2);
         assertThat(sink.timedOut()).isZero();
-        assertThat(sink.stats()).contains("hooks_started=2 hooks_failed=2 hooks_timed_out=0");
+        assertThat(sink.counters()).isEqualTo(new dev.dmaudit.event.SinkCounters("exec", 0, 0, 2));
     }
 
     @Test
