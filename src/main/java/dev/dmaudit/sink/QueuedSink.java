@@ -99,7 +99,7 @@ public final class QueuedSink implements Sink {
                     try {
                         inner.accept(e);
                         handed.incrementAndGet();
-                        if (queue.isEmpty()) {
+                        if (queue.isEmpty() || queue.peek() == END) { // the end marker is not an event
                             inner.endOfBurst();
                         }
                     } catch (IOException | RuntimeException ex) {
