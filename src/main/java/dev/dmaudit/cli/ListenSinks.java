@@ -19,14 +19,18 @@ final class ListenSinks {
     HookOptions hooks = new HookOptions();
     @Mixin
     JournaldOptions journald = new JournaldOptions();
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
 
     /**
      * What the outputs may need from the listen command.
      *
      * @param all     listen's {@code --all} (whether non-DM events are delivered)
      * @param metrics the listener's counters, valid once it is built (for outputs that report them)
+     * @param mode    listen's --mode, lower case ({@code multicast} or {@code daemon})
+     * @param auditEnabled whether kernel auditing is on (null: unknown), valid once the listener is built
      */
-    record Context(boolean all, Supplier<Metrics> metrics) {
+    record Context(boolean all, Supplier<Metrics> metrics, String mode, Supplier<Boolean> auditEnabled) {
     }
 
     /**
@@ -43,6 +47,7 @@ final class ListenSinks {
             sinks.add(exec);
         }
         java.util.Optional.ofNullable(journald.sink()).ifPresent(sinks::add);
+        java.util.Optional.ofNullable(metrics.sink(context)).ifPresent(sinks::add);
         return sinks;
     }
 
