@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dmaudit.api.Metrics;
 import dev.dmaudit.event.CollectingSink;
 import dev.dmaudit.event.Event;
-import dev.dmaudit.event.EventPipeline;
 import dev.dmaudit.event.SinkCounters;
 import dev.dmaudit.testing.Promtool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -21,18 +17,6 @@ import org.junit.jupiter.api.Timeout;
 /** The metrics endpoint fed the real kernel capture's events, scraped over HTTP, checked by promtool. */
 @Timeout(60)
 class PrometheusSinkTest {
-    static List<Event> captureEvents() throws Exception {
-        CollectingSink got = new CollectingSink();
-        EventPipeline pipeline = got.allInto(64, 300);
-        for (String line : Files.readAllLines(Path.of("src/test/resources/kernel-6.1-dm-integrity/multicast/records.txt"))) {
-            if (line.startsWith("type=")) {
-                pipeline.acceptLogLine(line.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        pipeline.flush();
-        return got.events;
-    }
-
     private static final Metrics LISTENER = new Metrics(90, 200, 1, 40, 39, 2, 0, 3, OptionalLong.of(5), 0, 0, 0, 0, 0, 0, 0, 0,
             List.of(new SinkCounters("journald", 37, 2, 1), new SinkCounters("exec", 4, 0, 0)));
 
@@ -53,7 +37,7 @@ class PrometheusSinkTest {
 
     @Test
     void countsEqualTheEventsAndPromtoolAcceptsTheScrape() throws Exception {
-        List<Event> events = captureEvents();
+        List<Event> events = CollectingSink.captureEvents();
         long dm = events.stream().filter(e -> e.dm() != null).count();
         long data = events.stream().filter(e -> e.dm() != null && e.dm().isData()).count();
         long failed = events.stream().filter(e -> e.dm() != null && e.dm().records().stream().anyMatch(r -> !r.success())).count();
@@ -90,7 +74,7 @@ class PrometheusSinkTest {
 
     @Test
     void devicesPastTheCapShareOneSeriesAndAreCounted() throws Exception {
-        Event data = captureEvents().stream().filter(e -> e.dm() != null && e.dm().isData()).findFirst().orElseThrow();
+        Event data = CollectingSink.captureEvents().stream().filter(e -> e.dm() != null && e.dm().isData()).findFirst().orElseThrow();
         PrometheusSink sink = sink(2, null);
         try {
             for (int i = 0; i < 5; i++) {

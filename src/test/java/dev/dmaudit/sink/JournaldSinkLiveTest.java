@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmaudit.event.CollectingSink;
 import dev.dmaudit.event.Event;
-import dev.dmaudit.event.EventPipeline;
 import dev.dmaudit.os.DirectLibC;
 import dev.dmaudit.os.JournalSocket;
 import dev.dmaudit.testing.RealJournald;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,22 +29,10 @@ class JournaldSinkLiveTest {
     @TempDir
     Path dir;
 
-    /** Every event of the 6.1 kernel capture (DM and not), typed by the pipeline as listen does. */
-    static List<Event> captureEvents() throws Exception {
-        CollectingSink got = new CollectingSink();
-        EventPipeline pipeline = got.allInto(64, 300);
-        for (String line : Files.readAllLines(Path.of("src/test/resources/kernel-6.1-dm-integrity/multicast/records.txt"))) {
-            if (line.startsWith("type=")) {
-                pipeline.acceptLogLine(line.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        pipeline.flush();
-        return got.events;
-    }
 
     @Test
     void everyEventIsOneEntryWithItsFieldsIncludingBinarySafeAndMemfdOnes() throws Exception {
-        List<Event> events = new ArrayList<>(captureEvents());
+        List<Event> events = new ArrayList<>(CollectingSink.captureEvents());
         Event data = events.stream().filter(e -> e.dm() != null && e.dm().isData()).findFirst().orElseThrow();
         String withNewline = "line one\nline two";
         events.add(data.withDm(data.dm().withDeviceName(withNewline)));
