@@ -21,7 +21,9 @@ import java.util.List;
  * Events per second one sink sustains on the calling thread, for tools/bench-sinks (not a test):
  * the DM events of the real 6.1 kernel capture, over and over (each with its own serial), handed
  * to the sink with an end of burst every 256 events, as the delivery thread would; the time runs
- * until {@code close} returns (everything written or sent).
+ * until {@code close} returns (everything written or sent). The calling thread's CPU time is given
+ * beside the wall time: on a shared machine it says what the output costs, the wall time what it
+ * got (for journald, mostly waiting on journald itself).
  *
  * <p>Usage: {@code SinkBench journald N SOCKET | metrics N | file N PATH}. Prints one line:
  * {@code sinkbench: SINK N events in S s: R events/s}.
@@ -62,6 +64,7 @@ public final class SinkBench {
                 case "file" -> WriterSink.of(OutputFormat.JSON, new BufferedOutputStream(new FileOutputStream(args[2]), 1 << 16));
                 default -> throw new IllegalArgumentException("journald, metrics or file");
             };
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 sink.accept(events[i]);
@@ -71,10 +74,17 @@ public final class SinkBench {
             }
             sink.close();
             double s = (System.nanoTime() - t0) / 1e9;
+            double cpu = (cpuNanos() - c0) / 1e9;
             if (round == 1) {
-                System.out.printf("sinkbench: %s %d events in %.3f s: %.0f events/s (counters %s)%n", which, count, s, count / s,
-                        sink.counters());
+                System.out.printf("sinkbench: %s %d events in %.3f s: %.0f events/s; this thread's CPU %.3f s: %.0f events per CPU-second"
+                        + " (counters %s)%n", which, count, s, count / s, cpu, count / cpu, sink.counters());
             }
         }
+    }
+
+    /** This thread's CPU time: the first field of /proc/thread-self/schedstat (java.management is not read by the module). */
+    private static long cpuNanos() throws java.io.IOException {
+        String t = java.nio.file.Files.readString(Path.of("/proc/thread-self/schedstat")).trim();
+        return Long.parseLong(t.substring(0, t.indexOf(' ')));
     }
 }
