@@ -26,9 +26,9 @@ final class ListenSinks {
      * What the outputs may need from the listen command.
      *
      * @param all     listen's {@code --all} (whether non-DM events are delivered)
-     * @param metrics the listener's counters, valid once it is built (for outputs that report them)
+     * @param metrics the listener's counters (for outputs that report them); null until the listener is built
      * @param mode    listen's --mode, lower case ({@code multicast} or {@code daemon})
-     * @param auditEnabled whether kernel auditing is on (null: unknown), valid once the listener is built
+     * @param auditEnabled whether kernel auditing is on (null: unknown, or the listener not built yet)
      */
     record Context(boolean all, Supplier<Metrics> metrics, String mode, Supplier<Boolean> auditEnabled) {
     }

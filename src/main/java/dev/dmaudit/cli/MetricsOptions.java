@@ -50,20 +50,12 @@ final class MetricsOptions {
         PrometheusSink.Source source = new PrometheusSink.Source() {
             @Override
             public Metrics metrics() {
-                try {
-                    return context.metrics().get();
-                } catch (NullPointerException notBuiltYet) { // a scrape before the listener exists
-                    return null;
-                }
+                return context.metrics().get(); // null while the listener is not built yet: a scrape then has no listener counters
             }
 
             @Override
             public Boolean auditEnabled() {
-                try {
-                    return context.auditEnabled().get();
-                } catch (NullPointerException notBuiltYet) {
-                    return null;
-                }
+                return context.auditEnabled().get();
             }
         };
         try {

@@ -29,31 +29,38 @@ class ListenMetricsTest {
 
     @Test
     void aScrapeDuringTheRunCountsEveryPrintedEventAndPassesPromtool() throws Exception {
+        long expected = dev.dmaudit.event.CollectingSink.captureEvents().stream().filter(e -> e.dm() != null).count();
         int port = freePort();
         Path out = dir.resolve("events.txt");
         AtomicReference<CliRun> result = new AtomicReference<>();
-        Thread listen = new Thread(() -> result.set(CliRun.run("listen", "--timeout", "4s", "--output", out.toString(),
+        // The replay is delivered at once; the run lasts long enough for a scrape to see all of it.
+        Thread listen = new Thread(() -> result.set(CliRun.run("listen", "--timeout", "10s", "--output", out.toString(),
                 "--metrics", "127.0.0.1:" + port)));
         listen.start();
-        String last = null;
-        while (listen.isAlive()) { // the replay is delivered at once; the last scrape before the end sees it all
+        String seen = null;
+        while (listen.isAlive()) {
             try {
-                last = Promtool.scrape(port);
-            } catch (java.io.IOException notYetOrGone) {
-                // the server is not up yet, or already closed
+                String body = Promtool.scrape(port);
+                if (Promtool.sum(body, "dmaudit_dm_events_total", null) == expected) {
+                    seen = body;
+                    break;
+                }
+            } catch (java.io.IOException notYetUp) {
+                // the server is not up yet
             }
-            listen.join(200);
+            Thread.sleep(100);
         }
+        listen.join();
         assertThat(result.get().exitCode()).as(result.get().err()).isZero();
         List<String> printed = Files.readAllLines(out);
-        assertThat(printed).isNotEmpty();
-        assertThat(last).isNotNull();
-        String[] check = Promtool.check(last);
-        assertThat(check[0]).as("promtool check metrics:\n%s\n%s", check[1], last).isEqualTo("0");
-        assertThat(Promtool.sum(last, "dmaudit_dm_events_total", null)).isEqualTo(printed.size());
-        assertThat(Promtool.sum(last, "dmaudit_delivered_total", null)).isEqualTo(printed.size());
-        assertThat(Promtool.sum(last, "dmaudit_sink_delivered_total", "sink=\"metrics\"")).isEqualTo(printed.size());
-        assertThat(Promtool.sum(last, "dmaudit_mode", "mode=\"multicast\"")).isEqualTo(1);
+        assertThat(printed).hasSize((int) expected);
+        assertThat(seen).as("no scrape during the run counted all %d events", expected).isNotNull();
+        String[] check = Promtool.check(seen);
+        assertThat(check[0]).as("promtool check metrics:\n%s\n%s", check[1], seen).isEqualTo("0");
+        assertThat(Promtool.sum(seen, "dmaudit_delivered_total", null)).isEqualTo(printed.size());
+        assertThat(Promtool.sum(seen, "dmaudit_sink_delivered_total", "sink=\"metrics\"")).isEqualTo(printed.size());
+        assertThat(Promtool.sum(seen, "dmaudit_sink_delivered_total", "sink=\"output\"")).isEqualTo(printed.size());
+        assertThat(Promtool.sum(seen, "dmaudit_mode", "mode=\"multicast\"")).isEqualTo(1);
     }
 
     @Test
