@@ -114,7 +114,8 @@ install: man completion
 	rm -rf $(GEN)/native && mkdir -p $(GEN)/native
 	cd $(GEN)/native && unzip -q -j ../../dmaudit-all.jar com/sun/jna/$(PLATFORM)/libjnidispatch.so $(PLATFORM)/libdmaudit.so
 	sed 's|@LIBDIR@|$(LIBDIR)|g' contrib/dmaudit-installed.in > $(GEN)/dmaudit
-	sed 's|^ExecStart=/usr/local/bin/dmaudit |ExecStart=$(PREFIX)/bin/dmaudit |' contrib/dmaudit.service > $(GEN)/dmaudit.service
+	sed -e 's|^ExecStart=/usr/local/bin/dmaudit |ExecStart=$(PREFIX)/bin/dmaudit |' \
+	  -e 's|--exec /usr/local/lib/dmaudit/hooks/|--exec $(LIBDIR)/hooks/|' contrib/dmaudit.service > $(GEN)/dmaudit.service
 	install -d -m 0755 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/native $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/lib/systemd/system
@@ -124,6 +125,8 @@ install: man completion
 	install -m 0644 $(GEN)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 $(GEN)/dmaudit.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/dmaudit
 	install -m 0644 $(GEN)/dmaudit.service $(DESTDIR)$(PREFIX)/lib/systemd/system/dmaudit.service
+	install -d -m 0755 $(DESTDIR)$(LIBDIR)/hooks
+	install -m 0755 contrib/hooks/*.sh $(DESTDIR)$(LIBDIR)/hooks/
 	if [ -f contrib/sysctl/60-dmaudit.conf ]; then \
 	  install -d -m 0755 $(DESTDIR)$(PREFIX)/lib/sysctl.d && \
 	  install -m 0644 contrib/sysctl/60-dmaudit.conf $(DESTDIR)$(PREFIX)/lib/sysctl.d/60-dmaudit.conf; fi

@@ -14,6 +14,10 @@ module dev.dmaudit {
     // Static: only the CLI (cli, sink's JSON writer) needs them; an embedder's module graph may lack them.
     requires static com.fasterxml.jackson.core;
     requires static info.picocli;
+    // Static too: only listen --metrics (the metrics package) uses the Prometheus client.
+    requires static io.prometheus.metrics.core;
+    requires static io.prometheus.metrics.model;
+    requires static io.prometheus.metrics.exporter.httpserver;
     requires jdk.unsupported; // sun.misc.Signal: SIGINT/SIGTERM as a normal end of `listen`
 
     exports dev.dmaudit.api;

@@ -126,7 +126,8 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     public Integer call() throws Exception {
         validate();
         java.util.concurrent.atomic.AtomicReference<DmAuditListener> built = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.List<Sink> others = outputs.open(new ListenSinks.Context(options.all, () -> built.get().metrics())); // usage errors first: nothing opened yet
+        java.util.List<Sink> others = outputs.open(new ListenSinks.Context(options.all, () -> built.get() == null ? null : built.get().metrics(),
+                mode.name().toLowerCase(java.util.Locale.ROOT), () -> built.get() == null ? null : built.get().auditEnabled())); // usage errors first: nothing opened yet
         PrintWriter err = spec.commandLine().getErr();
         // The output first: a refused --output must not leave auditing switched on, and opening
         // it never blocks (a FIFO planted at the path is refused, not waited on).

@@ -17,14 +17,20 @@ import picocli.CommandLine.Mixin;
 final class ListenSinks {
     @Mixin
     HookOptions hooks = new HookOptions();
+    @Mixin
+    JournaldOptions journald = new JournaldOptions();
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
 
     /**
      * What the outputs may need from the listen command.
      *
      * @param all     listen's {@code --all} (whether non-DM events are delivered)
-     * @param metrics the listener's counters, valid once it is built (for outputs that report them)
+     * @param metrics the listener's counters (for outputs that report them); null until the listener is built
+     * @param mode    listen's --mode, lower case ({@code multicast} or {@code daemon})
+     * @param auditEnabled whether kernel auditing is on (null: unknown, or the listener not built yet)
      */
-    record Context(boolean all, Supplier<Metrics> metrics) {
+    record Context(boolean all, Supplier<Metrics> metrics, String mode, Supplier<Boolean> auditEnabled) {
     }
 
     /**
@@ -40,6 +46,8 @@ final class ListenSinks {
         if (exec != null) {
             sinks.add(exec);
         }
+        java.util.Optional.ofNullable(journald.sink()).ifPresent(sinks::add);
+        java.util.Optional.ofNullable(metrics.sink(context)).ifPresent(sinks::add);
         return sinks;
     }
 

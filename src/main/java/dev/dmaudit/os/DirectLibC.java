@@ -183,6 +183,46 @@ public final class DirectLibC implements LibC {
         static native int getpriority(int which, int who);
 
         /**
+         * connect(2).
+         *
+         * @param fd      the socket
+         * @param addr    the peer address
+         * @param addrLen its size
+         * @return 0, or -1
+         */
+        static native int connect(int fd, Pointer addr, int addrLen);
+
+        /**
+         * sendmsg(2).
+         *
+         * @param fd    the socket
+         * @param msg   a {@code struct msghdr}
+         * @param flags send flags
+         * @return the bytes sent, or -1
+         */
+        static native long sendmsg(int fd, Pointer msg, int flags);
+
+        /**
+         * memfd_create(2) (glibc 2.27 and later).
+         *
+         * @param name  a name for /proc
+         * @param flags MFD_* flags
+         * @return the new descriptor, or -1
+         */
+        static native int memfd_create(String name, int flags);
+
+        /**
+         * fcntl(2), called with one int argument: the variadic int is passed as a fixed one, which
+         * the x86-64 and AArch64 Linux calling conventions treat alike.
+         *
+         * @param fd  the descriptor
+         * @param cmd the command
+         * @param arg its argument
+         * @return the command's result, or -1
+         */
+        static native int fcntl(int fd, int cmd, int arg);
+
+        /**
          * strerror(3).
          *
          * @param errnum an errno
@@ -315,6 +355,26 @@ public final class DirectLibC implements LibC {
 
     private static long orErrno(long r) {
         return r < 0 ? -Native.getLastError() : r;
+    }
+
+    @Override
+    public int connect(int fd, Pointer addr, int addrLen) {
+        return orErrno(C.connect(fd, addr, addrLen));
+    }
+
+    @Override
+    public long sendmsg(int fd, Pointer msg, int flags) {
+        return orErrno(C.sendmsg(fd, msg, flags));
+    }
+
+    @Override
+    public int memfdCreate(String name, int flags) {
+        return orErrno(C.memfd_create(name, flags));
+    }
+
+    @Override
+    public int fcntl(int fd, int cmd, int arg) {
+        return orErrno(C.fcntl(fd, cmd, arg));
     }
 
     @Override

@@ -175,4 +175,43 @@ public interface LibC {
      * @return the descriptor, or -errno
      */
     int openAppend(String path, boolean createNew, Pointer st);
+
+    /**
+     * connect(2).
+     *
+     * @param fd      the socket
+     * @param addr    the peer address (e.g. {@code struct sockaddr_un})
+     * @param addrLen its size
+     * @return 0, or -errno
+     */
+    int connect(int fd, Pointer addr, int addrLen);
+
+    /**
+     * sendmsg(2).
+     *
+     * @param fd    the socket
+     * @param msg   a {@code struct msghdr} (its name, iovec array and control buffer stay valid for the call)
+     * @param flags send flags, e.g. MSG_NOSIGNAL
+     * @return the bytes sent, or -errno
+     */
+    long sendmsg(int fd, Pointer msg, int flags);
+
+    /**
+     * memfd_create(2).
+     *
+     * @param name  a name for /proc (no path meaning)
+     * @param flags e.g. MFD_CLOEXEC | MFD_ALLOW_SEALING
+     * @return the new descriptor, or -errno
+     */
+    int memfdCreate(String name, int flags);
+
+    /**
+     * fcntl(2) with an int argument, e.g. F_ADD_SEALS.
+     *
+     * @param fd  the descriptor
+     * @param cmd the command
+     * @param arg its argument
+     * @return the command's result (zero or more), or -errno
+     */
+    int fcntl(int fd, int cmd, int arg);
 }

@@ -110,7 +110,8 @@ public class SyscallException extends RuntimeException {
             case Errno.EAFNOSUPPORT:
                 return Kind.UNSUPPORTED;
             case Errno.ECONNREFUSED:
-                return Kind.NOT_INITIAL_NAMESPACE;
+                // From netlink audit it means another namespace; from the journal socket, no journald.
+                return syscall.contains("journal socket") ? Kind.OTHER : Kind.NOT_INITIAL_NAMESPACE;
             case Errno.EEXIST:
                 return syscall.startsWith("AUDIT_SET") ? Kind.DAEMON_SLOT_TAKEN : Kind.OTHER;
             case Errno.ENOBUFS:

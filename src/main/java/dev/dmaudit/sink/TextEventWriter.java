@@ -47,11 +47,7 @@ final class TextEventWriter implements EventWriter {
 
     @Override
     public void write(Event ev, DeviceHealth health) throws IOException {
-        out.write(format(ev.audit(), ev.dm()));
-        if (ev.repeatSummary()) {
-            out.write(" (repeated " + ev.count() + " more times, " + Instant.ofEpochMilli(ev.firstMillis())
-                    + " .. " + Instant.ofEpochMilli(ev.lastMillis()) + ")");
-        }
+        out.write(line(ev));
         if (health != null) {
             out.write(" [now: " + Sanitize.visible(health.name()) + " " + Sanitize.visible(health.targetType()));
             if (health.mismatches().isPresent()) {
@@ -60,6 +56,16 @@ final class TextEventWriter implements EventWriter {
             out.write(health.stale() ? ", as of " + health.observedAt() + "]" : "]");
         }
         out.write('\n');
+    }
+
+    /**
+     * @param ev an event
+     * @return its text line without the device status and newline (also journald's MESSAGE)
+     */
+    static String line(Event ev) {
+        String text = format(ev.audit(), ev.dm());
+        return !ev.repeatSummary() ? text : text + " (repeated " + ev.count() + " more times, "
+                + Instant.ofEpochMilli(ev.firstMillis()) + " .. " + Instant.ofEpochMilli(ev.lastMillis()) + ")";
     }
 
     static String format(AuditEvent event, DmEvent dm) {

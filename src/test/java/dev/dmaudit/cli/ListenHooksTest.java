@@ -10,30 +10,16 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** listen --exec over the replayed kernel capture, with real sh scripts as hooks. */
+@org.junit.jupiter.api.extension.ExtendWith(ReplayedCapture.class)
 @Timeout(60)
 class ListenHooksTest {
-    private ListenCommand.ListenerFactory saved;
-
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void replay() {
-        saved = ListenCommand.factory;
-        ListenCommand.factory = b -> b.source(new ListenCommandTest.Replay("multicast")).resolveDeviceNames(false).build();
-    }
-
-    @AfterEach
-    void restore() {
-        ListenCommand.factory = saved;
-    }
 
     private Path script(String body) throws IOException {
         Path s = dir.resolve("hook.sh");

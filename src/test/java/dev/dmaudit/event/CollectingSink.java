@@ -29,4 +29,22 @@ public final class CollectingSink implements Sink {
         return EventPipeline.builder().filter(EventFilter.allEvents()).maxOpenEvents(maxOpen)
                 .groupTimeout(java.time.Duration.ofMillis(timeoutMillis)).sink(this).build();
     }
+
+    /**
+     * @return every event (DM and not) of the real 6.1 kernel capture (multicast records.txt),
+     *     typed by the pipeline as listen types them
+     * @throws Exception when the capture cannot be read or decoded
+     */
+    public static List<Event> captureEvents() throws Exception {
+        CollectingSink got = new CollectingSink();
+        EventPipeline pipeline = got.allInto(64, 300);
+        for (String line : java.nio.file.Files.readAllLines(
+                java.nio.file.Path.of("src/test/resources/kernel-6.1-dm-integrity/multicast/records.txt"))) {
+            if (line.startsWith("type=")) {
+                pipeline.acceptLogLine(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        pipeline.flush();
+        return got.events;
+    }
 }
