@@ -248,6 +248,45 @@ class SyslogSinkRsyslogTest {
     }
 
     @Test
+    void aUtf8MessageCarriesItsBomAndItsNameArrivesIntact() throws IOException {
+        SyslogSink syslog = new SyslogSink(settings(SyslogAddress.Transport.TCP, rsyslog.tcp, 100));
+        Event e = SyslogTestEvents.data(5, "données-€");
+        syslog.accept(e);
+        syslog.close();
+        List<Map<String, Object>> got = rsyslog.await(1, WAIT);
+        assertThat(got).hasSize(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sd = (Map<String, Object>) ((Map<String, Object>) got.get(0).get("rfc5424-sd")).get(SD);
+        assertThat(sd).containsEntry("device_name", "données-€");
+        // rsyslog keeps RFC 5424's BOM at the start of %msg%: the line itself follows it unchanged
+        assertThat(got.get(0)).containsEntry("msg", "\uFEFF" + TextEventWriter.format(e.audit(), e.dm()));
+    }
+
+    @Test
+    void overUdpARefusalReportedByTheKernelIsCountedAsFailed() throws IOException {
+        SyslogSink syslog = new SyslogSink(settings(SyslogAddress.Transport.UDP, rsyslog.udp, 100));
+        rsyslog.stop();
+        // the first datagram goes to a closed port; the kernel reports the ICMP refusal on the next send
+        syslog.accept(SyslogTestEvents.data(1, "a"));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (syslog.counters().delivered() < 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        syslog.accept(SyslogTestEvents.data(2, "b"));
+        while (syslog.counters().failed() < 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        rsyslog.restart();
+        syslog.accept(SyslogTestEvents.data(3, "c"));
+        syslog.close();
+        List<Map<String, Object>> got = rsyslog.await(1, WAIT);
+        // 1 is lost and counted; 2 is sent again on a new socket after the back-off, and arrives or not
+        // depending on whether rsyslogd has bound its port by then: UDP cannot tell, so it counts as delivered
+        assertThat(serials(got)).isIn(List.of("3"), List.of("2", "3"));
+        assertThat(syslog.counters()).isEqualTo(new SinkCounters("syslog", 2, 0, 1));
+    }
+
+    @Test
     void overUdpALongMessageIsCutToTheDatagramLimitAndCounted() throws IOException {
         SyslogSink syslog = new SyslogSink(settings(SyslogAddress.Transport.UDP, rsyslog.udp, 100));
         String longExe = "/opt/" + "x".repeat(3000);
