@@ -453,6 +453,9 @@ public final class SyslogSink implements Sink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (truncated.get() > 0) {
+            LOG.log(System.Logger.Level.INFO, "syslog: " + truncated.get() + " messages were cut to the size limit (--syslog-max-size)");
+        }
         int left = buffered();
         if (left > 0) {
             dropped.addAndGet(left);
