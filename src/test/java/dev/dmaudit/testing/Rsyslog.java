@@ -218,6 +218,25 @@ public final class Rsyslog implements AutoCloseable {
         return (int) all().stream().filter(m -> PROBE.equals(m.get("msgid"))).count();
     }
 
+    /**
+     * Sends rsyslogd a signal by its pid ({@code kill -SIG PID}, an argument list, 10 s at most).
+     *
+     * @param signal such as {@code STOP} (a hung collector: connections stay open, nothing is read) or {@code CONT}
+     * @throws IOException when kill fails
+     */
+    public void signal(String signal) throws IOException {
+        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+        try {
+            if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+                k.destroyForcibly();
+                throw new IOException("kill -" + signal + " failed: " + new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     /** Stops rsyslogd (SIGTERM, then SIGKILL after 10 s) and waits for it; the ports stay this collector's. */
     public void stop() {
         Process p = process;
