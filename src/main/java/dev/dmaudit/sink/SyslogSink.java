@@ -43,7 +43,9 @@ import javax.net.ssl.SSLSocket;
  * lost without any error: plain syslog has no acknowledgements, so for them the guarantee is at
  * most once. Before each write the sink checks whether the collector has closed the connection
  * (a read that waits at most 1 ms), so a collector stopped or restarted between two writes loses
- * nothing; what is written within the moment a collector dies can be lost unseen. Over UDP nothing says a datagram arrived; a refusal the
+ * nothing; a new connection is watched for 100 ms first, so a collector that accepts and then
+ * refuses (a session limit; a TLS 1.3 server rejecting our client certificate after the handshake)
+ * counts as unreachable. What is written within the moment a collector dies can be lost unseen. Over UDP nothing says a datagram arrived; a refusal the
  * kernel reports (ICMP port unreachable) counts the one datagram it is known to concern as
  * {@code failed} and the sink then treats the collector as down like TCP's.
  *
@@ -55,6 +57,12 @@ public final class SyslogSink implements Sink {
     /** Bytes written to a stream at once. */
     private static final int BATCH_BYTES = 64 * 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    /**
+     * How long a new connection is watched before the first write: a collector that refuses it
+     * only after accepting (rsyslog over its session limit; TLS 1.3, where the server checks the
+     * client certificate after our side of the handshake is done) closes it within this time.
+     */
+    private static final int SETTLE_MILLIS = 100;
 
     /**
      * @param address    where to send
@@ -94,6 +102,7 @@ public final class SyslogSink implements Sink {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong truncated = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong attempts = new AtomicLong();
     /** Guarded by lock. */
     private boolean closing;
     private volatile boolean abandon;
@@ -178,7 +187,13 @@ public final class SyslogSink implements Sink {
                 Connection c = connection;
                 if (c == null) {
                     try {
+                        attempts.incrementAndGet();
                         c = connect();
+                        if (stream && c.peerClosed(SETTLE_MILLIS)) {
+                            drop(c);
+                            throw new IOException("the collector closed the connection at once (refused: a session limit,"
+                                    + " or our TLS client certificate?)");
+                        }
                         connection = c;
                         connections.incrementAndGet();
                         backoff = settings.retryMin().toNanos();
@@ -197,7 +212,7 @@ public final class SyslogSink implements Sink {
                         backoff = Math.min(backoff * 2, settings.retryMax().toNanos());
                         continue;
                     }
-                } else if (stream && c.peerClosed()) {
+                } else if (stream && c.peerClosed(1)) {
                     drop(c);
                     nextAttempt = System.nanoTime(); // at once: a restarted collector is usually back
                     continue;
@@ -317,8 +332,11 @@ public final class SyslogSink implements Sink {
         /** Writes the messages (stream: at once; datagram: the one message). */
         void write(List<byte[]> messages) throws IOException;
 
-        /** @return true when the collector closed the connection (stream transports) */
-        boolean peerClosed();
+        /**
+         * @param waitMillis how long to wait for a sign of life or death (at least 1)
+         * @return true when the collector closed the connection (stream transports)
+         */
+        boolean peerClosed(int waitMillis);
     }
 
     private static final class Udp implements Connection {
@@ -337,7 +355,7 @@ public final class SyslogSink implements Sink {
         }
 
         @Override
-        public boolean peerClosed() {
+        public boolean peerClosed(int waitMillis) {
             return false;
         }
 
@@ -384,9 +402,9 @@ public final class SyslogSink implements Sink {
          * still there. TLS 1.3 session tickets are consumed by the TLS layer.
          */
         @Override
-        public boolean peerClosed() {
+        public boolean peerClosed(int waitMillis) {
             try {
-                socket.setSoTimeout(1);
+                socket.setSoTimeout(waitMillis);
                 while (true) {
                     int r = in.read(probe);
                     if (r < 0) {
@@ -474,8 +492,13 @@ public final class SyslogSink implements Sink {
         return truncated.get();
     }
 
-    /** @return connections made (the first and every reconnection) */
+    /** @return connections made and kept past their first moment (the first and every reconnection) */
     public long connections() {
         return connections.get();
+    }
+
+    /** @return connection attempts, failed ones included */
+    public long attempts() {
+        return attempts.get();
     }
 }

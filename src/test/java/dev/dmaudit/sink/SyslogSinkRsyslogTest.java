@@ -246,6 +246,24 @@ class SyslogSinkRsyslogTest {
     }
 
     @Test
+    void aCollectorThatClosesEveryConnectionIsRetriedWithBackOffNotInALoop() throws Exception {
+        // the client-auth port without a client certificate: with TLS 1.3 the handshake completes on our side,
+        // then rsyslogd checks the certificate and closes
+        SyslogSink.Settings base = settings(SyslogAddress.Transport.TLS, rsyslog.tlsClientAuth, 100);
+        SyslogSink sink = new SyslogSink(new SyslogSink.Settings(base.address(), base.format(), 100, Duration.ofMillis(50),
+                Duration.ofMillis(400), Duration.ofMillis(2000), base.tls(), "localhost"));
+        for (Event e : events(1, 5)) {
+            sink.accept(e);
+        }
+        sink.close(); // 2 s of trying: back-off 50, 100, 200, 400, 400… ms allows about eight attempts
+        assertThat(rsyslog.messages()).isEmpty();
+        // a connection closed at once is a refusal, not a place to write to: nothing counted as delivered
+        assertThat(sink.counters()).isEqualTo(new SinkCounters("syslog", 0, 5, 0));
+        assertThat(sink.connections()).isZero();
+        assertThat(sink.attempts()).as(rsyslog.log()).isBetween(2L, 20L);
+    }
+
+    @Test
     void aCollectorWhoseCertificateDoesNotNameItOrIsNotTrustedGetsNothing() throws Exception {
         SyslogSink.Settings base = settings(SyslogAddress.Transport.TLS, rsyslog.tls, 100);
         SSLContext jdkTrust = SyslogTls.context(null, null, null);
