@@ -219,16 +219,12 @@ public final class SyslogSink implements Sink {
                 }
                 try {
                     c.write(batch);
-                } catch (PortUnreachableException e) {
-                    // The kernel reports an ICMP refusal of an earlier datagram on this send.
-                    delivered.decrementAndGet();
-                    failed.incrementAndGet();
-                    fail(c, e, down);
-                    down = true;
-                    nextAttempt = System.nanoTime() + backoff;
-                    backoff = Math.min(backoff * 2, settings.retryMax().toNanos());
-                    continue;
                 } catch (IOException | RuntimeException e) {
+                    if (e instanceof PortUnreachableException) {
+                        // The kernel reports an ICMP refusal of the previous datagram on this send.
+                        delivered.decrementAndGet();
+                        failed.incrementAndGet();
+                    }
                     fail(c, e, down);
                     down = true;
                     nextAttempt = System.nanoTime() + backoff;
