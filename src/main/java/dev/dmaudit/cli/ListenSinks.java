@@ -21,6 +21,8 @@ final class ListenSinks {
     JournaldOptions journald = new JournaldOptions();
     @Mixin
     MetricsOptions metrics = new MetricsOptions();
+    @Mixin
+    SyslogOptions syslog = new SyslogOptions();
 
     /**
      * What the outputs may need from the listen command.
@@ -48,6 +50,7 @@ final class ListenSinks {
         }
         java.util.Optional.ofNullable(journald.sink()).ifPresent(sinks::add);
         java.util.Optional.ofNullable(metrics.sink(context)).ifPresent(sinks::add);
+        java.util.Optional.ofNullable(syslog.sink()).ifPresent(sinks::add);
         return sinks;
     }
 
