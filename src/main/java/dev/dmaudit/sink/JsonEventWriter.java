@@ -14,6 +14,7 @@ import dev.dmaudit.event.ProcessInfo;
 import dev.dmaudit.event.SyscallInfo;
 import dev.dmaudit.record.AuditFields;
 import dev.dmaudit.record.AuditRecord;
+import dev.dmaudit.record.interpret.Interpreter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -31,11 +32,14 @@ final class JsonEventWriter implements EventWriter {
     private static final String[] COMPLETION = java.util.Arrays.stream(AuditEvent.Completion.values())
             .map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
     private final JsonGenerator gen;
+    /** {@code --interpret}: adds each record's {@code interpreted} pairs; null when off. */
+    private final Interpreter interpreter;
     /** The last event time and its ISO-8601 text: events of a burst share their millisecond. */
     private long lastMillis = Long.MIN_VALUE;
     private String lastTime;
 
-    JsonEventWriter(OutputStream out) {
+    JsonEventWriter(OutputStream out, Interpreter interpreter) {
+        this.interpreter = interpreter;
         try {
             // Jackson writes out its 8 KB buffer as it fills: 64 KB blocks make a tenth of the
             // write(2) calls when the stream underneath is a bare descriptor (stdout).
@@ -167,6 +171,9 @@ final class JsonEventWriter implements EventWriter {
             gen.writeStringField("node", r.node());
         }
         writePairs("fields", r.fields());
+        if (interpreter != null) {
+            writeInterpreted(r);
+        }
         if (r.enriched().size() > 0) {
             writePairs("enriched", r.enriched());
         }
@@ -180,6 +187,20 @@ final class JsonEventWriter implements EventWriter {
             gen.writeStartArray();
             gen.writeString(f.key(i));
             gen.writeString(f.value(i));
+            gen.writeEndArray();
+        }
+        gen.writeEndArray();
+    }
+
+    /** Parallel to {@code fields}: the same keys, each value as ausearch -i shows it (or as decoded when it has no interpretation). */
+    private void writeInterpreted(AuditRecord r) throws IOException {
+        AuditFields f = r.fields();
+        gen.writeArrayFieldStart("interpreted");
+        for (int i = 0; i < f.size(); i++) {
+            String shown = interpreter.interpret(r, i);
+            gen.writeStartArray();
+            gen.writeString(f.key(i));
+            gen.writeString(shown != null ? shown : f.value(i));
             gen.writeEndArray();
         }
         gen.writeEndArray();
