@@ -88,6 +88,8 @@ final class JsonEventWriter implements EventWriter {
     private static final SerializableString[] KINDS = {name("audit"), name("dm_data"), name("dm_control")};
     private final JsonGenerator gen;
     private final IsoTime time = new IsoTime();
+    /** A field's key or value bytes on their way to the generator; longer ones are written as strings. */
+    private final byte[] scratch = new byte[4096];
     /** The last device and its text: the events of a run mostly name one device, twice each. */
     private DeviceNumber lastDevice;
     private String lastDeviceText;
@@ -153,6 +155,16 @@ final class JsonEventWriter implements EventWriter {
         gen.writeEndArray();
         gen.writeEndObject();
         gen.writeRaw('\n');
+    }
+
+    /** @return whether scratch[0, n) holds n ≥ 0 ASCII bytes (nothing for ESCAPE_NON_ASCII to do) */
+    private boolean isAscii(int n) {
+        for (int i = 0; i < n; i++) {
+            if (scratch[i] < 0) {
+                return false;
+            }
+        }
+        return n >= 0;
     }
 
     private static SerializableString name(String s) {
@@ -264,8 +276,19 @@ final class JsonEventWriter implements EventWriter {
         gen.writeStartArray();
         for (int i = 0; i < f.size(); i++) {
             gen.writeStartArray();
-            gen.writeString(f.key(i));
-            gen.writeString(f.value(i));
+            // Most keys and values are ASCII bytes of the record: copied, not made into strings
+            int n = f.keyBytes(i, scratch);
+            if (isAscii(n)) {
+                gen.writeUTF8String(scratch, 0, n); // escapes quotes, backslashes, control bytes as writeString does
+            } else {
+                gen.writeString(f.key(i));
+            }
+            n = f.valueBytes(i, scratch);
+            if (isAscii(n)) {
+                gen.writeUTF8String(scratch, 0, n);
+            } else {
+                gen.writeString(f.value(i)); // decoded hex, or non-ASCII (the generator escapes it)
+            }
             gen.writeEndArray();
         }
         gen.writeEndArray();
