@@ -14,12 +14,13 @@ import java.util.Map;
  *
  * <p>Interpreted: uids and gids (names, {@code unset}, {@code unknown(N)}), {@code ses} unset,
  * {@code arch}, {@code syscall} (names per architecture), negative {@code exit} (errno name and
- * text), {@code res}/{@code result}, capability sets and numbers, file {@code mode}, {@code saddr}.
+ * text), {@code res}/{@code result}, capability sets and numbers, file {@code mode}, {@code saddr},
+ * signals, the audit rule {@code list}, the promiscuous flag.
  * Hex-encoded and quoted values need nothing more: {@link AuditFields#value(int)} has decoded them.
  * Everything else has no interpretation ({@code null}). Thread-safe when its {@link IdNames} is.
  */
 public final class Interpreter {
-    private enum Kind { UID, GID, SESSION, ARCH, SYSCALL, EXIT, SUCCESS, CAP_BITMAP, CAPABILITY, MODE, SOCKADDR }
+    private enum Kind { UID, GID, SESSION, ARCH, SYSCALL, EXIT, SUCCESS, CAP_BITMAP, CAPABILITY, MODE, SOCKADDR, SIGNAL, LIST, PROMISC }
 
     private static final long UNSET = 4294967295L;
     private static final Map<String, Kind> KINDS = new HashMap<>();
@@ -45,6 +46,11 @@ public final class Interpreter {
         KINDS.put("capability", Kind.CAPABILITY);
         KINDS.put("mode", Kind.MODE);
         KINDS.put("saddr", Kind.SOCKADDR);
+        KINDS.put("sig", Kind.SIGNAL);
+        KINDS.put("sigev_signo", Kind.SIGNAL);
+        KINDS.put("list", Kind.LIST);
+        KINDS.put("prom", Kind.PROMISC);
+        KINDS.put("old_prom", Kind.PROMISC);
     }
 
     private final IdNames ids;
@@ -107,6 +113,9 @@ public final class Interpreter {
             case CAPABILITY -> capability(raw);
             case MODE -> mode(raw);
             case SOCKADDR -> SockAddr.interpret(raw);
+            case SIGNAL -> raw.equals("0") ? "SIG0" : named(InterpretTables.SIGNALS, raw, "unknown-signal("); // kill(pid, 0)
+            case LIST -> named(InterpretTables.FILTER_LISTS, raw, "unknown-list(");
+            case PROMISC -> decimal(raw) < 0 ? null : decimal(raw) == 0 ? "no" : "yes";
         };
     }
 
@@ -250,13 +259,18 @@ public final class Interpreter {
         return b.toString();
     }
 
-    private static String capability(String raw) {
+    /** @return the name of a decimal number in a table, {@code unknownPrefix + N + ")"} when it has none */
+    private static String named(String[] table, String raw, String unknownPrefix) {
         long v = decimal(raw);
         if (v < 0) {
             return null;
         }
-        String name = at(InterpretTables.CAPABILITIES, v);
-        return name != null ? name : "unknown-capability(" + v + ")";
+        String name = at(table, v);
+        return name != null ? name : unknownPrefix + v + ")";
+    }
+
+    private static String capability(String raw) {
+        return named(InterpretTables.CAPABILITIES, raw, "unknown-capability(");
     }
 
     /** {@code file,suid,755}: the file type, set-id and sticky bits, then the permission bits, as auparse writes them. */
