@@ -5,7 +5,7 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz install uninstall man completion test-install
+.PHONY: all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz install uninstall man completion test-install gen-tables
 
 all: build
 
@@ -62,6 +62,16 @@ bench-guard: build
 FUZZ_SECONDS ?= 600
 fuzz: deps
 	./tools/fuzz $(FUZZ_SECONDS)
+
+# The tables that are generated, never typed, from the headers Debian ships: record types
+# (tools/gen-record-types: linux-libc-dev, libaudit-dev) and --interpret's names
+# (tools/gen-interpret-tables: linux-libc-dev, libc6-dev, linux-libc-dev-arm64-cross for aarch64).
+# Commit the result; a header update shows as a diff.
+gen-tables: deps
+	@./tools/ensure-deps cross
+	@test -f /usr/include/libaudit.h || apt-get install -y libaudit-dev
+	./tools/gen-record-types
+	./tools/gen-interpret-tables
 
 clean:
 	$(MVN) $(MVNFLAGS) clean

@@ -30,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples:",
                 "  dmaudit decode /var/log/audit/audit.log",
                 "  dmaudit decode --format json --module integrity audit.log | jq .dm",
+                "  dmaudit decode --all --interpret audit.log             # names as ausearch -i shows them",
                 "  ausearch -m DM_CTRL,DM_EVENT --raw | dmaudit decode -",
                 "  dmaudit decode --dm-types 1336,1337 patch-thread.log   # pre-merge numbering",
                 "  dmaudit decode --all --format raw audit.log > copy.log && ausearch -if copy.log",
@@ -51,7 +52,7 @@ public final class DecodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        WriterSink output = WriterSink.of(options.format, Streams.of(spec).out());
+        WriterSink output = options.sink(Streams.of(spec).out(), null);
         AuditLogDecoder decoder = new AuditLogDecoder(options.pipeline(), List.of(output), options.maxLineBytes);
         long[] skipped = {0};
         Metrics m;

@@ -3,7 +3,13 @@ package dev.dmaudit.cli;
 import dev.dmaudit.api.ListenerBuilder;
 import dev.dmaudit.event.EventFilter;
 import dev.dmaudit.event.EventPipeline;
+import dev.dmaudit.dm.DeviceHealth;
+import dev.dmaudit.event.Event;
+import dev.dmaudit.record.interpret.Interpreter;
 import dev.dmaudit.sink.OutputFormat;
+import dev.dmaudit.sink.WriterSink;
+import java.io.OutputStream;
+import java.util.function.Function;
 import java.time.Duration;
 import dev.dmaudit.record.RecordTypes;
 import dev.dmaudit.record.TypeMapping;
@@ -23,6 +29,11 @@ final class EventOptions {
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "text, json or raw (default: ${DEFAULT-VALUE}).")
     OutputFormat format = OutputFormat.TEXT;
+
+    @Option(names = "--interpret", description = {"Show values as ausearch -i does: user and group names (this machine's),",
+            "syscall and errno names, res, unset ids, capabilities, modes, socket addresses.",
+            "JSON keeps the raw fields and adds each record's \"interpreted\" pairs. Not with --format raw."})
+    boolean interpret;
 
     @Option(names = "--all", description = "Every audit event, not only device-mapper ones.")
     boolean all;
@@ -55,6 +66,21 @@ final class EventOptions {
 
     @Option(names = "--stats", description = "Print counters on stderr at the end.")
     boolean stats;
+
+    /**
+     * @param out    where events go
+     * @param status the device's current state for an event, or null
+     * @return the text/JSON/raw output these options describe (with {@code --interpret}, names
+     *         looked up through NSS)
+     */
+    WriterSink sink(OutputStream out, Function<Event, DeviceHealth> status) {
+        if (interpret && format == OutputFormat.RAW) {
+            throw new ParameterException(spec.commandLine(),
+                    "--interpret applies to --format text and json; raw output is the record as received");
+        }
+        Interpreter interpreter = interpret ? new Interpreter(new NssIdNames()) : null;
+        return WriterSink.of(format, out, status == null ? e -> null : status, interpreter);
+    }
 
     /** @return the pipeline these options describe (its sink is the caller's) */
     EventPipeline.Builder pipeline() {

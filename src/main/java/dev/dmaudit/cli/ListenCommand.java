@@ -142,7 +142,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             out = new BufferedOutputStream(file, 1 << 16);
         }
         DmEnricher enricher = enrichStatus ? DmEnricher.withDefaults(DmTooling.dmsetup(Duration.ofSeconds(10))) : null;
-        WriterSink writer = WriterSink.of(options.format, out, enricher == null ? e -> null : e -> DeviceStatus.of(enricher, e));
+        WriterSink writer = options.sink(out, enricher == null ? null : e -> DeviceStatus.of(enricher, e));
         CountDownLatch done = new CountDownLatch(1);
         UntilCount limited = new UntilCount(writer, count, done);
         int priorityBoost = priorityBoost();

@@ -49,7 +49,12 @@ public record DmEvent(long serial, long timeMillis, List<DmRecord> records, Proc
 
     /** @return true when every DM record is a DM_EVENT */
     public boolean isData() {
-        return records.stream().allMatch(r -> r instanceof DmData);
+        for (DmRecord r : records) { // a loop, not a stream: asked per event by the outputs
+            if (!(r instanceof DmData)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -104,6 +104,45 @@ public final class AuditFields {
     }
 
     /**
+     * For writers that copy bytes rather than make a string per field (the JSON output): field i's
+     * key as written, when {@link #key(int)} is those bytes (not a renamed {@code old auid=…} or
+     * AVC part).
+     *
+     * @param i   field index
+     * @param dst where to copy it
+     * @return its length in bytes, or -1 when the key is not its bytes as written or does not fit
+     */
+    public int keyBytes(int i, byte[] dst) {
+        int o = offset(i);
+        return spans[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_AS_WRITTEN ? copy(spans[o], spans[o + 1], dst) : -1;
+    }
+
+    /**
+     * As {@link #keyBytes}, for the value: its UTF-8 bytes when {@link #value(int)} is them (not
+     * hex-encoded, not an AVC permission list).
+     *
+     * @param i   field index
+     * @param dst where to copy it
+     * @return its length in bytes, or -1 when the value is not its bytes as written or does not fit
+     */
+    public int valueBytes(int i, byte[] dst) {
+        int o = offset(i);
+        if ((spans[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
+                || spans[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+            return -1;
+        }
+        return copy(spans[o + 2], spans[o + 3], dst);
+    }
+
+    private int copy(int from, int to, byte[] dst) {
+        if (to - from > dst.length) {
+            return -1;
+        }
+        System.arraycopy(text, from, dst, 0, to - from);
+        return to - from;
+    }
+
+    /**
      * @param key a field key
      * @return the index of the first field with that key, or -1
      */

@@ -169,7 +169,7 @@ public final class ExecSink implements Sink {
 
     static byte[] json(Event event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        EventWriter w = new JsonEventWriter(out);
+        EventWriter w = new JsonEventWriter(out, null);
         w.write(event, null);
         w.flush();
         return out.toByteArray();

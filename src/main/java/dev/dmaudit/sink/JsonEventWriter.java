@@ -2,6 +2,10 @@ package dev.dmaudit.sink;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.dm.DeviceHealth;
@@ -14,6 +18,8 @@ import dev.dmaudit.event.ProcessInfo;
 import dev.dmaudit.event.SyscallInfo;
 import dev.dmaudit.record.AuditFields;
 import dev.dmaudit.record.AuditRecord;
+import dev.dmaudit.record.DeviceNumber;
+import dev.dmaudit.record.interpret.Interpreter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -24,22 +30,76 @@ import java.time.Instant;
  * The schema is documented in README ("JSON output").
  */
 final class JsonEventWriter implements EventWriter {
+    /** Jackson's output buffer: 64 KiB instead of its 8,000 bytes (see {@link WideBuffers}). */
+    private static final int OUTPUT_BUFFER = 1 << 16;
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .recyclerPool(new WideBuffers())
             .build();
-    /** The JSON names of the completions, made once rather than lower-cased per event. */
-    private static final String[] COMPLETION = java.util.Arrays.stream(AuditEvent.Completion.values())
-            .map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
-    private final JsonGenerator gen;
-    /** The last event time and its ISO-8601 text: events of a burst share their millisecond. */
-    private long lastMillis = Long.MIN_VALUE;
-    private String lastTime;
 
-    JsonEventWriter(OutputStream out) {
+    /**
+     * Gives each generator a 64 KiB output buffer, written straight to the stream: with Jackson's
+     * 8,000 bytes behind a BufferedOutputStream, copying every byte a second time was an eighth
+     * of this writer's CPU; on a bare stream, 8,000-byte writes would be eight times the write(2)
+     * calls. One generator per writer, so nothing to pool.
+     */
+    private static final class WideBuffers extends RecyclerPool.NonRecyclingPoolBase<BufferRecycler> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public BufferRecycler acquirePooled() {
+            return new BufferRecycler() {
+                @Override
+                protected int byteBufferLength(int ix) {
+                    return ix == BYTE_WRITE_ENCODING_BUFFER ? OUTPUT_BUFFER : super.byteBufferLength(ix);
+                }
+            };
+        }
+    }
+    /** The JSON names of the completions, made once rather than lower-cased per event. */
+    private static final SerializableString[] COMPLETION = java.util.Arrays.stream(AuditEvent.Completion.values())
+            .map(c -> new SerializedString(c.name().toLowerCase(java.util.Locale.ROOT))).toArray(SerializableString[]::new);
+    // Names and constant values encoded once: Jackson copies their quoted bytes instead of
+    // checking and escaping each name per event (issue 15: JSON output was half text's speed).
+    private static final SerializableString SERIAL = name("serial");
+    private static final SerializableString TIME = name("time");
+    private static final SerializableString TIME_MS = name("time_ms");
+    private static final SerializableString KIND = name("kind");
+    private static final SerializableString COMPLETION_NAME = name("completion");
+    private static final SerializableString DEVICE = name("device");
+    private static final SerializableString DEVICE_NAME = name("device_name");
+    private static final SerializableString DM = name("dm");
+    private static final SerializableString TYPE = name("type");
+    private static final SerializableString MODULE = name("module");
+    private static final SerializableString OP = name("op");
+    private static final SerializableString DEV = name("dev");
+    private static final SerializableString SUCCESS = name("success");
+    private static final SerializableString ERROR_MSG = name("error_msg");
+    private static final SerializableString SECTOR = name("sector");
+    private static final SerializableString RECORDS = name("records");
+    private static final SerializableString TYPE_NUM = name("type_num");
+    private static final SerializableString RECEIVED_TYPE = name("received_type");
+    private static final SerializableString NODE = name("node");
+    private static final SerializableString FIELDS = name("fields");
+    private static final SerializableString ENRICHED = name("enriched");
+    private static final SerializableString INTERPRETED = name("interpreted");
+    private static final SerializableString DM_CTRL = name("DM_CTRL");
+    private static final SerializableString DM_EVENT = name("DM_EVENT");
+    private static final SerializableString[] KINDS = {name("audit"), name("dm_data"), name("dm_control")};
+    private final JsonGenerator gen;
+    private final IsoTime time = new IsoTime();
+    /** A field's key or value bytes on their way to the generator; longer ones are written as strings. */
+    private final byte[] scratch = new byte[4096];
+    /** The last device and its text: the events of a run mostly name one device, twice each. */
+    private DeviceNumber lastDevice;
+    private String lastDeviceText;
+    /** {@code --interpret}: adds each record's {@code interpreted} pairs; null when off. */
+    private final Interpreter interpreter;
+
+    JsonEventWriter(OutputStream out, Interpreter interpreter) {
+        this.interpreter = interpreter;
         try {
-            // Jackson writes out its 8 KB buffer as it fills: 64 KB blocks make a tenth of the
-            // write(2) calls when the stream underneath is a bare descriptor (stdout).
-            this.gen = FACTORY.createGenerator(new java.io.BufferedOutputStream(out, 1 << 16));
+            this.gen = FACTORY.createGenerator(out); // its own 64 KiB buffer: WideBuffers
         } catch (IOException e) {
             throw new IllegalStateException("cannot create JSON generator", e);
         }
@@ -52,11 +112,17 @@ final class JsonEventWriter implements EventWriter {
         AuditEvent event = ev.audit();
         DmEvent dm = ev.dm();
         gen.writeStartObject();
-        gen.writeNumberField("serial", event.serial());
-        gen.writeStringField("time", isoTime(event.timeMillis()));
-        gen.writeNumberField("time_ms", event.timeMillis());
-        gen.writeStringField("kind", dm == null ? "audit" : dm.isData() ? "dm_data" : "dm_control");
-        gen.writeStringField("completion", COMPLETION[event.completion().ordinal()]);
+        gen.writeFieldName(SERIAL);
+        gen.writeNumber(event.serial());
+        gen.writeFieldName(TIME);
+        time.format(event.timeMillis());
+        gen.writeRawUTF8String(time.bytes(), 0, time.length()); // ASCII digits and punctuation: nothing to escape
+        gen.writeFieldName(TIME_MS);
+        gen.writeNumber(event.timeMillis());
+        gen.writeFieldName(KIND);
+        gen.writeString(KINDS[dm == null ? 0 : dm.isData() ? 1 : 2]);
+        gen.writeFieldName(COMPLETION_NAME);
+        gen.writeString(COMPLETION[event.completion().ordinal()]);
         if (dm != null) {
             writeDm(dm);
         }
@@ -81,7 +147,8 @@ final class JsonEventWriter implements EventWriter {
             gen.writeBooleanField("stale", health.stale());
             gen.writeEndObject();
         }
-        gen.writeArrayFieldStart("records");
+        gen.writeFieldName(RECORDS);
+        gen.writeStartArray();
         for (AuditRecord r : event.records()) {
             writeRecord(r);
         }
@@ -90,33 +157,58 @@ final class JsonEventWriter implements EventWriter {
         gen.writeRaw('\n');
     }
 
-    /** Instant.toString is a tenth of this writer's CPU when every event formats it afresh. */
-    private String isoTime(long millis) {
-        if (millis != lastMillis) {
-            lastTime = Instant.ofEpochMilli(millis).toString();
-            lastMillis = millis;
+    /** @return whether scratch[0, n) holds n ≥ 0 ASCII bytes (nothing for ESCAPE_NON_ASCII to do) */
+    private boolean isAscii(int n) {
+        for (int i = 0; i < n; i++) {
+            if (scratch[i] < 0) {
+                return false;
+            }
         }
-        return lastTime;
+        return n >= 0;
+    }
+
+    private static SerializableString name(String s) {
+        return new SerializedString(s);
+    }
+
+    private String device(DeviceNumber d) {
+        if (d == null) {
+            return null;
+        }
+        if (!d.equals(lastDevice)) {
+            lastDevice = d;
+            lastDeviceText = d.toString();
+        }
+        return lastDeviceText;
+    }
+
+    private void stringField(SerializableString name, String value) throws IOException {
+        gen.writeFieldName(name);
+        gen.writeString(value);
     }
 
     private void writeDm(DmEvent dm) throws IOException {
-        gen.writeStringField("device", dm.device() == null ? null : dm.device().toString());
-        gen.writeStringField("device_name", dm.deviceName());
-        gen.writeArrayFieldStart("dm");
+        stringField(DEVICE, device(dm.device()));
+        stringField(DEVICE_NAME, dm.deviceName());
+        gen.writeFieldName(DM);
+        gen.writeStartArray();
         for (DmRecord r : dm.records()) {
             gen.writeStartObject();
-            gen.writeStringField("type", r instanceof DmControl ? "DM_CTRL" : "DM_EVENT");
-            gen.writeStringField("module", r.module());
-            gen.writeStringField("op", r.op());
-            gen.writeStringField("dev", r.device() == null ? null : r.device().toString());
-            gen.writeBooleanField("success", r.success());
+            gen.writeFieldName(TYPE);
+            gen.writeString(r instanceof DmControl ? DM_CTRL : DM_EVENT);
+            stringField(MODULE, r.module());
+            stringField(OP, r.op());
+            stringField(DEV, device(r.device()));
+            gen.writeFieldName(SUCCESS);
+            gen.writeBoolean(r.success());
             if (r instanceof DmControl c) {
-                gen.writeStringField("error_msg", c.errorMsg());
+                stringField(ERROR_MSG, c.errorMsg());
             } else if (r instanceof DmData d) {
+                gen.writeFieldName(SECTOR);
                 if (d.hasSector()) {
-                    gen.writeNumberField("sector", d.sector());
+                    gen.writeNumber(d.sector());
                 } else {
-                    gen.writeNullField("sector");
+                    gen.writeNull();
                 }
             }
             gen.writeEndObject();
@@ -158,28 +250,60 @@ final class JsonEventWriter implements EventWriter {
 
     private void writeRecord(AuditRecord r) throws IOException {
         gen.writeStartObject();
-        gen.writeStringField("type", r.typeName());
-        gen.writeNumberField("type_num", r.type());
+        stringField(TYPE, r.typeName());
+        gen.writeFieldName(TYPE_NUM);
+        gen.writeNumber(r.type());
         if (r.receivedType() != r.type()) {
-            gen.writeNumberField("received_type", r.receivedType());
+            gen.writeFieldName(RECEIVED_TYPE);
+            gen.writeNumber(r.receivedType());
         }
         if (r.node() != null) {
-            gen.writeStringField("node", r.node());
+            stringField(NODE, r.node());
         }
-        writePairs("fields", r.fields());
+        writePairs(FIELDS, r.fields());
+        if (interpreter != null) {
+            writeInterpreted(r);
+        }
         if (r.enriched().size() > 0) {
-            writePairs("enriched", r.enriched());
+            writePairs(ENRICHED, r.enriched());
         }
         gen.writeEndObject();
     }
 
     /** Pairs, not an object: records may repeat a key and their order matters. */
-    private void writePairs(String name, AuditFields f) throws IOException {
-        gen.writeArrayFieldStart(name);
+    private void writePairs(SerializableString name, AuditFields f) throws IOException {
+        gen.writeFieldName(name);
+        gen.writeStartArray();
         for (int i = 0; i < f.size(); i++) {
             gen.writeStartArray();
+            // Most keys and values are ASCII bytes of the record: copied, not made into strings
+            int n = f.keyBytes(i, scratch);
+            if (isAscii(n)) {
+                gen.writeUTF8String(scratch, 0, n); // escapes quotes, backslashes, control bytes as writeString does
+            } else {
+                gen.writeString(f.key(i));
+            }
+            n = f.valueBytes(i, scratch);
+            if (isAscii(n)) {
+                gen.writeUTF8String(scratch, 0, n);
+            } else {
+                gen.writeString(f.value(i)); // decoded hex, or non-ASCII (the generator escapes it)
+            }
+            gen.writeEndArray();
+        }
+        gen.writeEndArray();
+    }
+
+    /** Parallel to {@code fields}: the same keys, each value as ausearch -i shows it (or as decoded when it has no interpretation). */
+    private void writeInterpreted(AuditRecord r) throws IOException {
+        AuditFields f = r.fields();
+        gen.writeFieldName(INTERPRETED);
+        gen.writeStartArray();
+        for (int i = 0; i < f.size(); i++) {
+            String shown = interpreter.interpret(r, i);
+            gen.writeStartArray();
             gen.writeString(f.key(i));
-            gen.writeString(f.value(i));
+            gen.writeString(shown != null ? shown : f.value(i));
             gen.writeEndArray();
         }
         gen.writeEndArray();

@@ -8,7 +8,9 @@ import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.event.DmEvent;
 import dev.dmaudit.event.DmRecord;
 import dev.dmaudit.event.ProcessInfo;
+import dev.dmaudit.record.AuditFields;
 import dev.dmaudit.record.AuditRecord;
+import dev.dmaudit.record.interpret.Interpreter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,14 +42,17 @@ final class TextEventWriter implements EventWriter {
     private static final ThreadLocal<LastTime> TIMES = ThreadLocal.withInitial(LastTime::new);
 
     private final Writer out;
+    /** {@code --interpret}, or null. */
+    private final Interpreter interpreter;
 
-    TextEventWriter(OutputStream out) {
+    TextEventWriter(OutputStream out, Interpreter interpreter) {
+        this.interpreter = interpreter;
         this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     }
 
     @Override
     public void write(Event ev, DeviceHealth health) throws IOException {
-        out.write(line(ev));
+        out.write(line(ev, interpreter));
         if (health != null) {
             out.write(" [now: " + Sanitize.visible(health.name()) + " " + Sanitize.visible(health.targetType()));
             if (health.mismatches().isPresent()) {
@@ -63,19 +68,36 @@ final class TextEventWriter implements EventWriter {
      * @return its text line without the device status and newline (also journald's MESSAGE)
      */
     static String line(Event ev) {
-        String text = format(ev.audit(), ev.dm());
+        return line(ev, null);
+    }
+
+    static String line(Event ev, Interpreter interpreter) {
+        String text = format(ev.audit(), ev.dm(), interpreter);
         return !ev.repeatSummary() ? text : text + " (repeated " + ev.count() + " more times, "
                 + Instant.ofEpochMilli(ev.firstMillis()) + " .. " + Instant.ofEpochMilli(ev.lastMillis()) + ")";
     }
 
     static String format(AuditEvent event, DmEvent dm) {
+        return format(event, dm, null);
+    }
+
+    /**
+     * @param interpreter with {@code --interpret}: ids as names, errno names, other events' fields
+     *                    as {@code ausearch -i} shows them; or null
+     */
+    static String format(AuditEvent event, DmEvent dm, Interpreter interpreter) {
         StringBuilder b = new StringBuilder(160);
         b.append(TIMES.get().text(event.timeMillis())).append(' ');
         if (dm == null) {
             b.append("serial=").append(event.serial());
             for (AuditRecord r : event.records()) {
                 // An audit.log line's unknown type name is kept as written: untrusted too.
-                b.append(" | ").append(Sanitize.visible(r.typeName())).append(' ').append(Sanitize.visible(r.body()));
+                b.append(" | ").append(Sanitize.visible(r.typeName())).append(' ');
+                if (interpreter == null) {
+                    b.append(Sanitize.visible(r.body()));
+                } else {
+                    interpreted(b, r, interpreter);
+                }
             }
             return b.toString();
         }
@@ -104,16 +126,27 @@ final class TextEventWriter implements EventWriter {
         if (p != null) {
             b.append(" by ").append(Sanitize.visible(p.comm())).append('[').append(p.pid()).append(']')
                     .append(" exe=").append(Sanitize.visible(p.exe()))
-                    .append(" uid=").append(p.uid());
+                    .append(" uid=").append(interpreter == null ? Long.toString(p.uid()) : Sanitize.visible(interpreter.user(p.uid())));
             if (p.auidSet()) {
-                b.append(" auid=").append(p.auid());
+                b.append(" auid=").append(interpreter == null ? Long.toString(p.auid()) : Sanitize.visible(interpreter.user(p.auid())));
             }
         }
         if (dm.syscall() != null && dm.syscall().syscall() >= 0 && !dm.syscall().success()) {
-            b.append(" syscall_exit=").append(dm.syscall().exit());
+            String errno = interpreter == null ? null : interpreter.exit(dm.syscall().exit());
+            b.append(" syscall_exit=").append(errno != null ? errno : Long.toString(dm.syscall().exit()));
         }
         b.append(" serial=").append(event.serial());
         return b.toString();
+    }
+
+    /** {@code key=value} for each field, interpreted where it has an interpretation, as {@code ausearch -i} writes a record. */
+    private static void interpreted(StringBuilder b, AuditRecord r, Interpreter interpreter) {
+        AuditFields f = r.fields();
+        for (int i = 0; i < f.size(); i++) {
+            String shown = interpreter.interpret(r, i);
+            b.append(i == 0 ? "" : " ").append(Sanitize.visible(f.key(i))).append('=')
+                    .append(Sanitize.visible(shown != null ? shown : f.value(i)));
+        }
     }
 
     @Override

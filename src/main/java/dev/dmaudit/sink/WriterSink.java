@@ -6,6 +6,7 @@ import dev.dmaudit.event.Sink;
 import dev.dmaudit.event.SinkCounters;
 import java.io.IOException;
 import java.io.OutputStream;
+import dev.dmaudit.record.interpret.Interpreter;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,19 @@ public final class WriterSink implements Sink {
      */
     public static WriterSink of(OutputFormat format, OutputStream out, Function<Event, DeviceHealth> status) {
         return new WriterSink(EventWriter.create(format, out), status);
+    }
+
+    /**
+     * @param format      the format
+     * @param out         where to write (flushed, never closed, by the sink)
+     * @param status      as in {@link #of(OutputFormat, OutputStream, Function)}
+     * @param interpreter values as {@code ausearch -i} shows them ({@code --interpret}: text and
+     *                    JSON only), or null
+     * @return the sink
+     */
+    public static WriterSink of(OutputFormat format, OutputStream out, Function<Event, DeviceHealth> status,
+                                Interpreter interpreter) {
+        return new WriterSink(EventWriter.create(format, out, interpreter), status);
     }
 
     @Override

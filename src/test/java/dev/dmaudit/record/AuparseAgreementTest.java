@@ -1,7 +1,6 @@
 package dev.dmaudit.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +11,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * otherwise.
  */
 class AuparseAgreementTest {
-    private static final Path TESTDATA = Path.of("src/test/resources/testdata");
 
     /**
      * The known differences, each listed once with its reason. A pair quirk explains a field
@@ -83,46 +79,11 @@ class AuparseAgreementTest {
 
     @BeforeAll
     static void build(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of("/usr/include/auparse.h")),
-                "libauparse-dev is not installed (apt-get install libauparse-dev); .ci/run installs it");
-        dump = dir.resolve("auparse-dump");
-        Run cc;
-        try {
-            cc = run(List.of("cc", "-O2", "-Wall", "-o", dump.toString(), "tools/auparse-dump.c", "-lauparse"), dir);
-        } catch (IOException e) {
-            assumeTrue(false, "no C compiler (cc): " + e.getMessage());
-            return;
-        }
-        assertThat(cc.rc).as("cc tools/auparse-dump.c: %s", cc.err).isZero();
-    }
-
-    record Run(int rc, String out, String err) {}
-
-    static Run run(List<String> cmd, Path tmp) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(cmd.get(0) + " timed out after 60 s");
-        }
-        // bytes that are not UTF-8 become U+FFFD, as in dmaudit's own strings
-        return new Run(p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
-                new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
+        dump = AuparseDump.build(dir);
     }
 
     /** One record: its type text and its fields in order ({key, raw} from auparse, {key, raw, value} from dmaudit). */
     record Rec(String type, List<String[]> fields) {}
-
-    static List<Path> logs() throws IOException {
-        try (Stream<Path> s = Files.list(TESTDATA)) {
-            // GoldenFilesTest reads these two with --dm-types 1336,1337 (pre-merge numbering)
-            return s.filter(p -> p.toString().endsWith(".log"))
-                    .filter(p -> !p.getFileName().toString().startsWith("seed-thread")
-                            && !p.getFileName().toString().startsWith("lkml__dm-audit"))
-                    .sorted().toList();
-        }
-    }
 
     @Test
     void everyFieldAgreesWithLibauparseOrIsAListedQuirk(@TempDir Path tmp) throws Exception {
@@ -132,11 +93,11 @@ class AuparseAgreementTest {
         Map<Quirk, Integer> byKind = new java.util.EnumMap<>(Quirk.class);
         List<String> unexplained = new ArrayList<>();
         int agreeing = 0;
-        for (Path log : logs()) {
+        for (Path log : AuparseDump.realLogs()) {
             files++;
-            Run r = run(List.of(dump.toString(), log.toString()), tmp);
-            assertThat(r.rc).as("auparse-dump %s: %s", log, r.err).isZero();
-            Map<Integer, Rec> au = auparseRecords(r.out);
+            AuparseDump.Run r = AuparseDump.run(List.of(dump.toString(), log.toString()), tmp);
+            assertThat(r.rc()).as("auparse-dump %s: %s", log, r.err()).isZero();
+            Map<Integer, Rec> au = auparseRecords(r.out());
             Map<Integer, Rec> dm = dmauditRecords(log);
             for (Integer line : dm.keySet()) {
                 Rec d = dm.get(line);
@@ -251,8 +212,8 @@ class AuparseAgreementTest {
                 recs.put(line, new Rec(null, new ArrayList<>()));
             } else if (l.startsWith("F ")) {
                 int tab = l.indexOf('\t');
-                String key = unescape(l.substring(2, tab));
-                String value = unescape(l.substring(tab + 1));
+                String key = AuparseDump.unescape(l.substring(2, tab));
+                String value = AuparseDump.unescape(l.substring(tab + 1));
                 Rec cur = recs.get(line);
                 // the record's own type=, first or after node=
                 if (cur.type == null && key.equals("type")) {
@@ -268,23 +229,6 @@ class AuparseAgreementTest {
     /** auparse gives the value as written; dmaudit's raw(i) drops the enclosing double quotes. */
     private static String auparseRaw(String v) {
         return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
-    }
-
-    private static String unescape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && s.charAt(i + 1) == '\\') {
-                b.append('\\');
-                i++;
-            } else if (c == '\\' && s.charAt(i + 1) == 'x') {
-                b.append((char) Integer.parseInt(s.substring(i + 2, i + 4), 16));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     /** Each line of the file through {@link AuditLogParser}, keyed by line number (1-based). */
