@@ -81,6 +81,9 @@ final class JsonEventWriter implements EventWriter {
             gen.writeBooleanField("stale", health.stale());
             gen.writeEndObject();
         }
+        if (ev.location() != null) {
+            LocationFormat.json(gen, ev.location());
+        }
         gen.writeArrayFieldStart("records");
         for (AuditRecord r : event.records()) {
             writeRecord(r);

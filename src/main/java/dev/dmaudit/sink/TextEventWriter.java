@@ -52,6 +52,9 @@ final class TextEventWriter implements EventWriter {
             out.write(" (repeated " + ev.count() + " more times, " + Instant.ofEpochMilli(ev.firstMillis())
                     + " .. " + Instant.ofEpochMilli(ev.lastMillis()) + ")");
         }
+        if (ev.location() != null) {
+            out.write(" \u2192 " + LocationFormat.text(ev.location()));
+        }
         if (health != null) {
             out.write(" [now: " + Sanitize.visible(health.name()) + " " + Sanitize.visible(health.targetType()));
             if (health.mismatches().isPresent()) {
