@@ -237,11 +237,13 @@ EOF
   expect "{\"combo\":\"$1\",\"case\":\"free\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$fsec,\"kind\":\"free\",\"fs\":\"$fs\"}"
   expect "{\"combo\":\"$1\",\"case\":\"inode-table\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$itsec,\"kind\":\"metadata\",\"fs\":\"$fs\",\"inode\":$vino,\"path\":\"$victim\"}"
   # read them back, mounted (the listener locates while the filesystem is mounted)
+  local t0; t0=$(date +%s.%N)
   run mount -t "$fs" "$FSDEV" /mnt/loc || { die "$1: remount"; teardown_stack "$stack"; return; }
   run dd if="/mnt/loc/dir with spaces/data file.bin" of=/dev/null bs=4096 skip=20 count=1 iflag=direct
   run stat "$victim"    # its inode: the inode-table block
   run dd if="$FSDEV" of=/dev/null bs=512 skip="$fsec" count=1 iflag=direct
   sleep 2
+  echo "{\"combo\":\"$1\",\"case\":\"window\",\"from\":$t0,\"to\":$(date +%s.%N)}" >> "$EXPECT"
   if [[ ${E2E_LOCATE_LISTENER:-dmaudit} == dmaudit ]]; then
     # the command, on the filesystem's device (a plain sector there), the file case
     (cd "$REPO" && java -XX:TieredStopAtLevel=1 -jar target/dmaudit-all.jar locate --format json "$fsdev_mm" "$dsec") \
