@@ -30,7 +30,9 @@ record FsTarget(DeviceNumber device, Path path, String type, Mounts.Mount mount)
     /**
      * Turns paths from the filesystem root into paths under the mount point, keeping only those that
      * really are that inode on this device now (lstat): a path printed by a tool must not name
-     * another file, whatever bytes a file name holds. Unmounted: the paths as the tool gave them.
+     * another file, whatever bytes a file name holds. A path whose lstat fails with an I/O error is
+     * kept (the inode is unreadable: that is the damage); one that does not exist, or is another
+     * inode, is dropped. Unmounted: the paths as the tool gave them.
      *
      * @param inode    the inode
      * @param fsPaths  paths from the filesystem's root
@@ -55,8 +57,14 @@ record FsTarget(DeviceNumber device, Path path, String type, Mounts.Mount mount)
                 if (ino instanceof Long i && i == inode && dev instanceof Long d && sameDevice(d)) {
                     out.add(full);
                 }
-            } catch (IOException | RuntimeException e) {
-                // gone, hidden under another mount, or not a path: not reported
+            } catch (java.nio.file.NoSuchFileException e) {
+                // gone, or hidden under another mount: not reported
+            } catch (IOException e) {
+                // The inode itself cannot be read (an I/O error: its inode-table block is the damage
+                // being located): the directory entry that names it is all there is to go by.
+                out.add(full);
+            } catch (RuntimeException e) {
+                // not a path: not reported
             }
         }
         return out;
