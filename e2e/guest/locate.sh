@@ -183,7 +183,7 @@ EOF
   local file="/mnt/loc/dir with spaces/data file.bin"
   local ino; ino=$(stat -c %i "$file")
   # (c) the inode of another file: a file whose inode cannot be read cannot be read at all
-  local victim=/mnt/loc/other/f20 vino; vino=$(stat -c %i "$victim")
+  local victim=/mnt/loc/other/f40 vino; vino=$(stat -c %i "$victim")
   # (a) block 20 of the file: its physical block on $FSDEV (FIEMAP, in fs blocks)
   filefrag -v -b"$bs" "$file" > "$cap/filefrag.txt" 2>&1
   local pblk; pblk=$(awk -F'[: .]+' '$3 ~ /^[0-9]+$/ && $3 <= 20 && 20 <= $4 {print $5 + 20 - $3}' "$cap/filefrag.txt" | head -1)
@@ -229,27 +229,34 @@ EOF
   { printf 'DMAUDIT-LOCATE-FREE-%s' "$RANDOM$RANDOM"; head -c 480 /dev/zero; } | head -c 512 > "$WORK/free.bin"
   dd if="$WORK/free.bin" of="$FSDEV" bs=512 seek="$fsec" count=1 oflag=direct conv=fsync status=none
   local dsec=$((pblk * bs / 512))
-  corrupt_fs_sector "$dsec" || die "$1: corrupt file sector"
-  corrupt_fs_sector "$fsec" || die "$1: corrupt free sector"
-  corrupt_fs_sector "$itsec" || die "$1: corrupt inode-table sector"
   local rel=/"dir with spaces/data file.bin" link=/other/"hard link.bin"
   expect "{\"combo\":\"$1\",\"case\":\"file\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$dsec,\"kind\":\"file\",\"fs\":\"$fs\",\"inode\":$ino,\"paths\":[\"/mnt/loc$rel\",\"/mnt/loc$link\"],\"file_offset\":$((20 * bs))}"
   expect "{\"combo\":\"$1\",\"case\":\"free\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$fsec,\"kind\":\"free\",\"fs\":\"$fs\"}"
   expect "{\"combo\":\"$1\",\"case\":\"inode-table\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$itsec,\"kind\":\"metadata\",\"fs\":\"$fs\",\"inode\":$vino,\"path\":\"$victim\"}"
-  # read them back, mounted (the listener locates while the filesystem is mounted)
+  # Phase 1: the file block and the free block, read back mounted (the listener locates while
+  # the filesystem is mounted). Phase 2, the inode table, comes after: once an inode-table block
+  # is unreadable, debugfs icheck/ncheck (which scan every inode) fail for the whole filesystem.
+  corrupt_fs_sector "$dsec" || die "$1: corrupt file sector"
+  corrupt_fs_sector "$fsec" || die "$1: corrupt free sector"
   local t0; t0=$(date +%s.%N)
   run mount -t "$fs" "$FSDEV" /mnt/loc || { die "$1: remount"; teardown_stack "$stack"; return; }
   run dd if="/mnt/loc/dir with spaces/data file.bin" of=/dev/null bs=4096 skip=20 count=1 iflag=direct
-  run stat "$victim"    # its inode: the inode-table block
   run dd if="$FSDEV" of=/dev/null bs=512 skip="$fsec" count=1 iflag=direct
   sleep 2
-  echo "{\"combo\":\"$1\",\"case\":\"window\",\"from\":$t0,\"to\":$(date +%s.%N)}" >> "$EXPECT"
   if [[ ${E2E_LOCATE_LISTENER:-dmaudit} == dmaudit ]]; then
     # the command, on the filesystem's device (a plain sector there), the file case
     (cd "$REPO" && java -XX:TieredStopAtLevel=1 -jar target/dmaudit-all.jar locate --format json "$fsdev_mm" "$dsec") \
       | sed "s/^{/{\"combo\":\"$1\",/" >> "$OUT/locate-cli.jsonl" 2>> "$LOG"
   fi
-  if [[ $fs == ext4 ]]; then debugfs -R "icheck $((dsec / 8)) $((fsec / 8)) $((itsec / 8))" "$FSDEV" > "$cap/icheck-corrupt.txt" 2>&1; fi
+  if [[ $fs == ext4 ]]; then debugfs -R "icheck $((dsec / 8)) $((fsec / 8))" "$FSDEV" > "$cap/icheck-corrupt.txt" 2>&1; fi
+  run umount /mnt/loc
+  # Phase 2: the inode-table sector holding the victim's inode; stat reads it.
+  corrupt_fs_sector "$itsec" || die "$1: corrupt inode-table sector"
+  run mount -t "$fs" "$FSDEV" /mnt/loc || { die "$1: remount"; teardown_stack "$stack"; return; }
+  run stat "$victim"
+  sleep 3
+  echo "{\"combo\":\"$1\",\"case\":\"window\",\"from\":$t0,\"to\":$(date +%s.%N)}" >> "$EXPECT"
+  if [[ $fs == ext4 ]]; then debugfs -R "icheck $((dsec / 8))" "$FSDEV" > "$cap/icheck-broken-itable.txt" 2>&1; fi
   teardown_stack "$stack"
 }
 

@@ -75,6 +75,7 @@ final class Ext4Locator {
         Map<Long, Long> owner = new LinkedHashMap<>();
         Map<Long, Boolean> inUse = new LinkedHashMap<>();
         String failure = null;
+        String icheckError = null;
         if (!ask.isEmpty()) {
             List<String> cmds = new ArrayList<>();
             List<Long> blocks = new ArrayList<>(ask);
@@ -89,7 +90,9 @@ final class Ext4Locator {
                 cmds.add("testb " + b);
             }
             try {
-                for (Map.Entry<String, String> s : DebugfsOutput.sections(tools.debugfs(fs.path(), cmds))) {
+                dev.dmaudit.dm.CommandResult res = tools.debugfs(fs.path(), cmds);
+                icheckError = firstLine(res.stderr(), "icheck");
+                for (Map.Entry<String, String> s : DebugfsOutput.sections(res.stdout())) {
                     if (s.getKey().startsWith("icheck")) {
                         owner.putAll(DebugfsOutput.icheck(s.getValue()));
                     } else if (s.getKey().startsWith("testb ")) {
@@ -133,7 +136,7 @@ final class Ext4Locator {
             }
             cmds.add(nc.toString()); // last: its output holds names (DebugfsOutput)
             try {
-                for (Map.Entry<String, String> s : DebugfsOutput.sections(tools.debugfs(fs.path(), cmds))) {
+                for (Map.Entry<String, String> s : DebugfsOutput.sections(tools.debugfs(fs.path(), cmds).stdout())) {
                     if (s.getKey().startsWith("stat <")) {
                         String n = s.getKey().substring(6, s.getKey().indexOf('>'));
                         stats.put(Long.parseLong(n), DebugfsOutput.stat(s.getValue()));
@@ -146,14 +149,14 @@ final class Ext4Locator {
             }
         }
         for (FsTarget.Request r : requests) {
-            out.add(classify(fs, layout, r, owner, inUse, stats, paths, failure));
+            out.add(classify(fs, layout, r, owner, inUse, stats, paths, failure, icheckError));
         }
         return out;
     }
 
     private Location classify(FsTarget fs, Ext4Layout layout, FsTarget.Request r, Map<Long, Long> owner,
                               Map<Long, Boolean> inUse, Map<Long, DebugfsOutput.Stat> stats,
-                              Map<Long, List<String>> paths, String failure) {
+                              Map<Long, List<String>> paths, String failure, String icheckError) {
         long bs = layout.blockSize();
         long block = r.sector() * 512 / bs;
         long inBlock = r.sector() * 512 % bs;
@@ -178,7 +181,9 @@ final class Ext4Locator {
         }
         Long ino = owner.get(block);
         if (ino == null) {
-            return withBlock(Location.unknown("debugfs icheck gave no answer for block " + block, r.chain()), fs, block);
+            // icheck scans every inode: an unreadable inode-table block anywhere ends the scan
+            return withBlock(Location.unknown("debugfs icheck gave no answer for block " + block
+                    + (icheckError == null ? "" : ": " + icheckError), r.chain()), fs, block);
         }
         if (ino == 0) {
             Boolean used = inUse.get(block);
@@ -215,6 +220,16 @@ final class Ext4Locator {
         }
         long offset = (run.logical() + (block - run.physical())) * bs + inBlock;
         return loc(fs, Location.Kind.FILE, p, ino, offset, block, null, st.type(), r);
+    }
+
+    /** @return the first stderr line naming the command (debugfs: "icheck: … while …"), or null */
+    private static String firstLine(String stderr, String command) {
+        for (String line : stderr.split("\n")) {
+            if (line.startsWith(command + ":")) {
+                return line.strip();
+            }
+        }
+        return null;
     }
 
     private static Location loc(FsTarget fs, Location.Kind kind, List<String> paths, Long inode, Long offset,

@@ -31,6 +31,10 @@ final class Tools {
 
     /** Runs {@code tool args...}; a non-zero exit or a cut output is a failure. */
     String run(Tool tool, List<String> args) throws DmToolException {
+        return runResult(tool, args).stdout();
+    }
+
+    private CommandResult runResult(Tool tool, List<String> args) throws DmToolException {
         List<String> argv = new ArrayList<>(args.size() + 1);
         argv.add(tool.command());
         argv.addAll(args);
@@ -42,19 +46,20 @@ final class Tools {
             throw new ToolFailedException(tool.command(), args.isEmpty() ? "" : args.get(0), r.exitCode(),
                     r.stdoutTruncated() ? "output too large" : r.stderr());
         }
-        return r.stdout();
+        return r;
     }
 
     /**
      * {@code debugfs -f CMDFILE DEVICE}: many commands in one process, read-only (no -w). The
-     * command file is private (0600) and removed afterwards.
+     * command file is private (0600) and removed afterwards. debugfs exits 0 also when a command
+     * failed: its stderr says why, so the whole result is returned.
      */
-    String debugfs(Path device, List<String> commands) throws DmToolException {
+    CommandResult debugfs(Path device, List<String> commands) throws DmToolException {
         Path cmd = null;
         try {
             cmd = Files.createTempFile("dmaudit-debugfs-", ".cmd");
             Files.writeString(cmd, String.join("\n", commands) + "\n", StandardCharsets.UTF_8);
-            return run(Tool.DEBUGFS, List.of("-f", cmd.toString(), device.toString()));
+            return runResult(Tool.DEBUGFS, List.of("-f", cmd.toString(), device.toString()));
         } catch (IOException e) {
             throw new DmToolException("cannot write the debugfs command file: " + e.getMessage(), e);
         } finally {

@@ -85,7 +85,7 @@ final class XfsLocator {
     }
 
     private static final Pattern ROW = Pattern.compile("^\\s*\\d+: \\d+:\\d+ \\[(\\d+)\\.\\.(\\d+)\\]:\\s+(.*)$");
-    private static final Pattern FILE_OFFSET = Pattern.compile("^\\[(\\d+)\\.\\.(\\d+)\\]$");
+    private static final Pattern FILE_OFFSET = Pattern.compile("^\\[?(\\d+)\\.\\.(\\d+)\\]?$");
 
     static List<Row> fsmap(String out) {
         List<Row> rows = new ArrayList<>();
@@ -96,13 +96,22 @@ final class XfsLocator {
             }
             String[] cols = m.group(3).trim().split("\\s{2,}");
             long fileFirst = -1;
-            if (cols.length > 1) {
-                Matcher f = FILE_OFFSET.matcher(cols[1].trim());
-                if (f.find()) {
-                    fileFirst = Long.parseLong(f.group(1));
+            String owner = cols[0].trim();
+            if (owner.matches("\\d+")) {
+                // xfs_io prints an inode owner as its number, then "a..b" (the file offset, 512-byte
+                // units) for data or "extent_map" for a block of the inode's extent btree
+                String kind = "data";
+                if (cols.length > 1) {
+                    Matcher f = FILE_OFFSET.matcher(cols[1].trim());
+                    if (f.find()) {
+                        fileFirst = Long.parseLong(f.group(1));
+                    } else if (cols[1].trim().equals("extent_map")) {
+                        kind = "extent_map";
+                    }
                 }
+                owner = "inode " + owner + " " + kind;
             }
-            rows.add(new Row(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), cols[0].trim(), fileFirst));
+            rows.add(new Row(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), owner, fileFirst));
         }
         return rows;
     }
@@ -181,12 +190,16 @@ final class XfsLocator {
             if (m.find()) {
                 long ino = Long.parseLong(m.group(1));
                 List<String> paths = found.paths().getOrDefault(ino, List.of());
-                if (m.group(2).equals("data") && row.fileFirst >= 0) {
+                boolean dir = paths.stream().anyMatch(p -> java.nio.file.Files.isDirectory(Path.of(p),
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                if (dir) {
+                    out.add(loc(fs, Location.Kind.METADATA, paths, ino, null, block, null, "directory", r));
+                } else if (m.group(2).equals("data") && row.fileFirst >= 0) {
                     long offset = (row.fileFirst + (r.sector() - row.first)) * 512;
                     out.add(loc(fs, Location.Kind.FILE, paths, ino, offset, block, null, "regular", r));
                 } else {
                     out.add(loc(fs, Location.Kind.METADATA, paths, ino, null, block, null,
-                            m.group(2).equals("data") ? "directory_or_data" : "inode_" + m.group(2), r));
+                            m.group(2).equals("extent_map") ? "extent_tree" : "inode_" + m.group(2), r));
                 }
                 continue;
             }

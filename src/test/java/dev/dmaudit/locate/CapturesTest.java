@@ -112,11 +112,14 @@ class CapturesTest {
     }
 
     @Test
-    void fsmapRowWithAnInodeOwnerKeepsTheFileOffset() {
-        List<XfsLocator.Row> rows = XfsLocator.fsmap(
-                "   3: 254:0 [81016..81023]:   inode 131201 data   [160..167]   1  (224..231)   8\n");
+    void fsmapWithReverseMapNamesTheInodeAndTheFileOffset() throws IOException {
+        // fsmap-file-rmapbt.txt: the test file (inode 131201, 256 KiB) on XFS with rmapbt=1
+        List<XfsLocator.Row> rows = XfsLocator.fsmap(res("integrity-xfs/fsmap-file-rmapbt.txt"));
+        assertThat(rows).hasSize(1);
         assertThat(rows.get(0).owner()).isEqualTo("inode 131201 data");
-        assertThat(rows.get(0).fileFirst()).isEqualTo(160);
+        assertThat(rows.get(0).first()).isEqualTo(80856);
+        assertThat(rows.get(0).fileFirst()).isZero();
+        assertThat(XfsLocator.Geometry.parse(res("integrity-xfs/xfs_info-rmapbt.txt")).rmap()).isTrue();
     }
 
     @Test
