@@ -8,8 +8,7 @@ locate-listen.jsonl. For each combo (stack + filesystem) and its read-back windo
   - the file sector: kind file, the filesystem, the inode, both paths (the directory with spaces
     and the hard link, under the mount point) and the byte offset in the file;
   - the freed block: kind free;
-  - the inode-table sector: kind metadata, detail inode_table, the victim's inode (and, on ext4,
-    its path: XFS paths come from a walk that cannot lstat the unreadable inode);
+  - the inode-table sector: kind metadata, detail inode_table, the victim's inode and path;
   - each of the three was seen at least once.
 Also `dmaudit locate` (locate-cli.jsonl), run by the script on the file sector, gives the same.
 """
@@ -51,8 +50,7 @@ def matches(exp, loc):
             why.append(f"detail {loc.get('detail')}")
         if exp["inode"] not in (loc.get("inodes") or []):
             why.append(f"inodes {loc.get('inodes')} lack {exp['inode']}")
-        # XFS: paths come from a walk of the mount that needs lstat, which fails on this very inode
-        if exp["fs"] == "ext4" and exp["path"] not in (loc.get("paths") or []):
+        if exp["path"] not in (loc.get("paths") or []):
             why.append(f"paths {loc.get('paths')} lack {exp['path']}")
     return why
 

@@ -247,8 +247,21 @@ EOF
     # the command, on the filesystem's device (a plain sector there), the file case
     (cd "$REPO" && java -XX:TieredStopAtLevel=1 -jar target/dmaudit-all.jar locate --format json "$fsdev_mm" "$dsec") \
       | sed "s/^{/{\"combo\":\"$1\",/" >> "$OUT/locate-cli.jsonl" 2>> "$LOG"
+    # and as people read it, by the name the event gives (text), for the first combo only (JVM starts are slow here)
+    if [[ $1 == "${COMBOS[0]}" ]]; then
+      (cd "$REPO" && java -XX:TieredStopAtLevel=1 -jar target/dmaudit-all.jar locate "$INTDEV" "$(to_integrity "$dsec")") \
+        > "$OUT/locate-cli.txt" 2>> "$LOG"
+    fi
   fi
-  if [[ $fs == ext4 ]]; then debugfs -R "icheck $((dsec / 8)) $((fsec / 8))" "$FSDEV" > "$cap/icheck-corrupt.txt" 2>&1; fi
+  if [[ $fs == ext4 ]]; then debugfs -R "icheck $((dsec / 8)) $((fsec / 8))" "$FSDEV" > "$cap/icheck-corrupt.txt" 2>&1
+  else
+    for range in "$fsec $fsec" "$((fsec - 8)) $((fsec + 8))" "0 $((fsec + 8))"; do
+      echo "### fsmap -v -d $range" >> "$cap/fsmap-free.txt"
+      xfs_io -r -c "fsmap -v -d $range" /mnt/loc >> "$cap/fsmap-free.txt" 2>&1
+    done
+    xfs_io -r -c "fsmap -v" /mnt/loc > "$cap/fsmap-all.txt" 2>&1
+    xfs_spaceman -c info /mnt/loc > "$cap/spaceman-info.txt" 2>&1
+  fi
   run umount /mnt/loc
   # Phase 2: the inode-table sector holding the victim's inode; stat reads it.
   corrupt_fs_sector "$itsec" || die "$1: corrupt inode-table sector"

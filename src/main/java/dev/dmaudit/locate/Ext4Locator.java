@@ -29,6 +29,9 @@ final class Ext4Locator {
     private static final int ICHECK_CHUNK = 128;
     /** Owning inodes examined per burst; more are reported UNKNOWN, not searched. */
     static final int MAX_INODES = 512;
+    /** Bounds of the directory walk that names inodes ncheck could not (see InodePaths). */
+    private static final long WALK_ENTRIES = 2_000_000;
+    private static final long WALK_NANOS = 10_000_000_000L;
 
     private final Tools tools;
     private final Map<String, Ext4Layout> layouts = new LinkedHashMap<>();
@@ -148,15 +151,37 @@ final class Ext4Locator {
                 failure = "debugfs failed: " + e.getMessage();
             }
         }
+        // Inodes of failing inode-table sectors that ncheck did not name (it stops at an unreadable
+        // inode-table block): the mounted tree's directory entries name them (InodePaths).
+        Map<Long, List<String>> walked = Map.of();
+        if (fs.mount() != null) {
+            Set<Long> missing = new LinkedHashSet<>();
+            for (FsTarget.Request r : requests) {
+                long block = r.sector() * 512 / bs;
+                Ext4Layout.Range range = layout.rangeOf(block);
+                if (range != null && range.kind().equals("inode_table")) {
+                    for (Long i : layout.inodesInSector(range, block, r.sector() * 512 % bs)) {
+                        if (!paths.containsKey(i)) {
+                            missing.add(i);
+                        }
+                    }
+                }
+            }
+            if (!missing.isEmpty()) {
+                walked = InodePaths.find(java.nio.file.Path.of(fs.mountPoint()), missing, WALK_ENTRIES,
+                        System.nanoTime() + WALK_NANOS).paths();
+            }
+        }
         for (FsTarget.Request r : requests) {
-            out.add(classify(fs, layout, r, owner, inUse, stats, paths, failure, icheckError));
+            out.add(classify(fs, layout, r, owner, inUse, stats, paths, walked, failure, icheckError));
         }
         return out;
     }
 
     private Location classify(FsTarget fs, Ext4Layout layout, FsTarget.Request r, Map<Long, Long> owner,
                               Map<Long, Boolean> inUse, Map<Long, DebugfsOutput.Stat> stats,
-                              Map<Long, List<String>> paths, String failure, String icheckError) {
+                              Map<Long, List<String>> paths, Map<Long, List<String>> walked, String failure,
+                              String icheckError) {
         long bs = layout.blockSize();
         long block = r.sector() * 512 / bs;
         long inBlock = r.sector() * 512 % bs;
@@ -170,7 +195,7 @@ final class Ext4Locator {
                 List<Long> stored = layout.inodesInSector(range, block, inBlock);
                 List<String> p = new ArrayList<>();
                 for (Long i : stored) {
-                    p.addAll(fs.userPaths(i, paths.getOrDefault(i, List.of())));
+                    p.addAll(paths.containsKey(i) ? fs.userPaths(i, paths.get(i)) : walked.getOrDefault(i, List.of()));
                 }
                 return loc(fs, Location.Kind.METADATA, p, null, null, block, stored, "inode_table", r);
             }

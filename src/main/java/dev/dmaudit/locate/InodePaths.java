@@ -1,32 +1,32 @@
 package dev.dmaudit.locate;
 
+import dev.dmaudit.os.DirEntries;
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashSet;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Inode numbers to paths on a mounted filesystem that has no {@code ncheck} usable while mounted
- * (XFS): a walk of the mount, as {@code find MOUNT -xdev -inum N} does, that stays on the
- * filesystem's device and stops after {@code maxEntries} entries or at the deadline — an answer
- * cut short is said, never completed by a guess.
+ * Inode numbers to paths on a mounted filesystem, as {@code find MOUNT -xdev -inum N} does, for
+ * what the filesystem tools cannot answer while mounted (XFS) or once the inode table is damaged
+ * (debugfs ncheck stops at an unreadable inode-table block). The inode numbers come from the
+ * directories themselves (getdents64's d_ino, {@link DirEntries}), so the entry of an inode that
+ * cannot be read still names it. Stays on the filesystem's device (a directory whose st_dev
+ * differs is another mount: skipped), stops after {@code maxEntries} entries or at the deadline —
+ * an answer cut short is said, never completed by a guess.
  */
 final class InodePaths {
     private InodePaths() {
     }
 
-    /** Paths found, and whether the walk was cut short. */
+    /** Paths found, and whether the walk saw the whole tree. */
     record Found(Map<Long, List<String>> paths, boolean complete) {
     }
 
@@ -38,47 +38,54 @@ final class InodePaths {
         Object rootDev;
         try {
             rootDev = Files.getAttribute(mountPoint, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+            Object rootIno = Files.getAttribute(mountPoint, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+            if (rootIno instanceof Long i && inodes.contains(i)) {
+                out.computeIfAbsent(i, k -> new ArrayList<>()).add(mountPoint.toString());
+            }
         } catch (IOException | RuntimeException e) {
             return new Found(out, false);
         }
-        long[] seen = {0};
-        boolean[] cut = {false};
-        Set<Long> want = new HashSet<>(inodes);
-        try {
-            Files.walkFileTree(mountPoint, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    if (!rootDev.equals(Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
-                        return FileVisitResult.SKIP_SUBTREE; // another filesystem mounted here
+        long seen = 0;
+        boolean complete = true;
+        Deque<Path> dirs = new ArrayDeque<>();
+        dirs.add(mountPoint);
+        while (!dirs.isEmpty()) {
+            Path dir = dirs.poll();
+            List<DirEntries.Entry> entries;
+            try {
+                entries = DirEntries.list(dir.toString());
+            } catch (RuntimeException e) { // SyscallException too
+                complete = false; // unreadable directory: what is below it is not known
+                continue;
+            }
+            for (DirEntries.Entry e : entries) {
+                if (++seen > maxEntries || System.nanoTime() > deadlineNanos) {
+                    return new Found(out, false);
+                }
+                Path p;
+                try {
+                    p = dir.resolve(e.name());
+                } catch (RuntimeException bad) {
+                    complete = false; // a name this JVM cannot make a path of
+                    continue;
+                }
+                if (inodes.contains(e.inode())) {
+                    out.computeIfAbsent(e.inode(), k -> new ArrayList<>()).add(p.toString());
+                }
+                if (e.type() == DirEntries.DT_DIR || e.type() == DirEntries.DT_UNKNOWN) {
+                    try {
+                        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                                && rootDev.equals(Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
+                            dirs.add(p);
+                        }
+                    } catch (IOException | RuntimeException unreadable) {
+                        if (e.type() == DirEntries.DT_DIR) {
+                            complete = false;
+                        }
                     }
-                    return visit(dir);
                 }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    return visit(file);
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                private FileVisitResult visit(Path p) throws IOException {
-                    if (++seen[0] > maxEntries || System.nanoTime() > deadlineNanos) {
-                        cut[0] = true;
-                        return FileVisitResult.TERMINATE;
-                    }
-                    Object ino = Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-                    if (ino instanceof Long i && want.contains(i)) {
-                        out.computeIfAbsent(i, k -> new ArrayList<>()).add(p.toString());
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException | RuntimeException e) {
-            cut[0] = true;
+            }
         }
-        return new Found(out, !cut[0]);
+        return new Found(out, complete);
     }
 }

@@ -99,7 +99,11 @@ final class StackWalk {
                             null, null, null, "verity_hash_tree (hash-device block " + sector + ")", chain));
                 }
                 case "integrity-checksum" -> chain.add(step(device, "integrity", sector));
-                case "" -> chain.add(step(device, null, sector)); // a plain 512-byte sector of the device
+                case "" -> {
+                    // a plain 512-byte sector of the device: show the devices under it too
+                    chain.addAll(down(device, sector));
+                    chain.add(step(device, targetAt(device, sector), sector));
+                }
                 default -> {
                     return end(chain, "op " + op + ": its sector unit is not known");
                 }
@@ -170,6 +174,52 @@ final class StackWalk {
     private record Hop(DeviceNumber holder, DmTableLine line, long sector) {
     }
 
+    /**
+     * The walk the other way, for a sector given on the filesystem's own device ({@code dmaudit
+     * locate PATH SECTOR}): down through the device's table while it is an offset (linear, crypt),
+     * to the device where the kernel would report a failure of that sector. It stops at a
+     * dm-integrity device (its logical sector is what integrity-checksum reports; the placement on
+     * the backing device interleaves tags) and at anything that is not a dm device or not an offset.
+     *
+     * @param top    the device a filesystem is on
+     * @param sector a 512-byte sector of it
+     * @return the steps below {@code top}, lowest first (empty when none)
+     */
+    List<Location.Step> down(DeviceNumber top, long sector) {
+        List<Location.Step> below = new ArrayList<>();
+        DeviceNumber cur = top;
+        long s = sector;
+        try {
+            for (int depth = 0; depth < MAX_DEPTH && sys.dmName(cur) != null; depth++) {
+                DmTableLine seg = null;
+                for (DmTableLine line : tables.table(cur)) {
+                    if (s >= line.start() && s < line.start() + line.length()) {
+                        seg = line;
+                        break;
+                    }
+                }
+                String under;
+                long off;
+                if (seg != null && seg.target() instanceof LinearTargetTable l) {
+                    under = l.device();
+                    off = l.offset();
+                } else if (seg != null && seg.target() instanceof CryptTargetTable c) {
+                    under = c.device();
+                    off = c.offset();
+                } else {
+                    break;
+                }
+                DeviceNumber lower = DeviceNumber.parse(under);
+                s = off + (s - seg.start());
+                cur = lower;
+                below.add(0, step(lower, targetAt(lower, s), s));
+            }
+        } catch (DmToolException | RuntimeException e) {
+            // what was walked stands; the chain only shows less
+        }
+        return below;
+    }
+
     private Hop holderOfType(DeviceNumber dev, String type) throws IOException, DmToolException {
         for (DeviceNumber h : sys.holders(dev)) {
             for (DmTableLine line : tables.table(h)) {
@@ -177,6 +227,23 @@ final class StackWalk {
                     return new Hop(h, line, 0);
                 }
             }
+        }
+        return null;
+    }
+
+    /** @return the target type of the segment holding the sector, or null (not a dm device, no table) */
+    private String targetAt(DeviceNumber d, long sector) {
+        if (sys.dmName(d) == null) {
+            return null;
+        }
+        try {
+            for (DmTableLine line : tables.table(d)) {
+                if (sector >= line.start() && sector < line.start() + line.length()) {
+                    return line.targetType();
+                }
+            }
+        } catch (DmToolException | RuntimeException e) {
+            // unknown: the step shows no target
         }
         return null;
     }

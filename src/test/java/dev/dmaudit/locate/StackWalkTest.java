@@ -70,6 +70,14 @@ class StackWalkTest {
         }
     }
 
+    /** The luks-ext4 run: loccrypt (254:1) over loccrypt_dif (254:0) over loop0. */
+    void luksStack() throws IOException {
+        device("loop0", "7:0", null, null, "dm-0");
+        device("dm-0", "254:0", "loccrypt_dif", "CRYPT-SUBDEV-x", "dm-1");
+        device("dm-1", "254:1", "loccrypt", "CRYPT-LUKS2-x");
+        tables();
+    }
+
     StackWalk walk() {
         return new StackWalk(new SysBlock(sys, sys.resolve("devnodes")), d -> tables.getOrDefault(d, List.of()));
     }
@@ -87,10 +95,7 @@ class StackWalkTest {
 
     @Test
     void aeadStartsAtTheCryptDeviceAboveTheDifDevice() throws IOException {
-        device("loop0", "7:0", null, null, "dm-0");
-        device("dm-0", "254:0", "loccrypt_dif", "CRYPT-SUBDEV-x", "dm-1");
-        device("dm-1", "254:1", "loccrypt", "CRYPT-LUKS2-x");
-        tables();
+        luksStack();
         // records-6.1.txt: integrity-aead dev=254:0 sector=262816 for filesystem block 32852 of 254:1
         StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-aead", 262816);
         assertThat(r.terminal()).isNull();
@@ -116,6 +121,17 @@ class StackWalkTest {
         StackWalk.Result meta = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 100);
         assertThat(meta.terminal().kind()).isEqualTo(Location.Kind.OUTSIDE);
         assertThat(meta.terminal().detail()).startsWith("lvm_unmapped");
+    }
+
+    @Test
+    void aSectorOfTheFilesystemDeviceShowsTheDevicesBelow() throws IOException {
+        luksStack();
+        tables.put(DeviceNumber.parse("254:0"), List.of(new DmTableLine("loccrypt_dif", 0, 273920, "integrity",
+                new RawTargetTable(List.of("7:0", "32768", "32", "J", "0")))));
+        StackWalk.Result r = walk().up(DeviceNumber.parse("254:1"), null, 262816);
+        assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:1"));
+        assertThat(r.chain()).containsExactly(new Location.Step("254:0", "loccrypt_dif", "integrity", 262816),
+                new Location.Step("254:1", "loccrypt", "crypt", 262816));
     }
 
     @Test
