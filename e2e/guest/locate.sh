@@ -110,6 +110,18 @@ EOF
 
 expect() { echo "$1" >> "$EXPECT"; echo "expect: $1" >> "$LOG"; }
 
+# settle: wait (at most 120 s) until the listener's output has not grown for 6 s: locating runs
+# tools, slow under emulation, and must finish while the devices still exist.
+settle() {
+  [[ ${E2E_LOCATE_LISTENER:-dmaudit} == dmaudit ]] || { sleep 2; return; }
+  local last=-1 now stable=0
+  for _ in $(seq 60); do
+    now=$(stat -c %s "$LISTEN_OUT" 2>/dev/null || echo 0)
+    if [[ $now == "$last" ]]; then stable=$((stable + 1)); ((stable >= 3)) && return; else stable=0; fi
+    last=$now; sleep 2
+  done
+}
+
 # --- stacks ---------------------------------------------------------------------------------------
 setup_stack() {
   local stack=$1
@@ -242,7 +254,7 @@ EOF
   run mount -t "$fs" "$FSDEV" /mnt/loc || { die "$1: remount"; teardown_stack "$stack"; return; }
   run dd if="/mnt/loc/dir with spaces/data file.bin" of=/dev/null bs=4096 skip=20 count=1 iflag=direct
   run dd if="$FSDEV" of=/dev/null bs=512 skip="$fsec" count=1 iflag=direct
-  sleep 2
+  settle
   if [[ ${E2E_LOCATE_LISTENER:-dmaudit} == dmaudit ]]; then
     # the command, on the filesystem's device (a plain sector there), the file case
     (cd "$REPO" && java -XX:TieredStopAtLevel=1 -jar target/dmaudit-all.jar locate --format json "$fsdev_mm" "$dsec") \
@@ -267,7 +279,7 @@ EOF
   corrupt_fs_sector "$itsec" || die "$1: corrupt inode-table sector"
   run mount -t "$fs" "$FSDEV" /mnt/loc || { die "$1: remount"; teardown_stack "$stack"; return; }
   run stat "$victim"
-  sleep 3
+  settle
   echo "{\"combo\":\"$1\",\"case\":\"window\",\"from\":$t0,\"to\":$(date +%s.%N)}" >> "$EXPECT"
   if [[ $fs == ext4 ]]; then debugfs -R "icheck $((dsec / 8))" "$FSDEV" > "$cap/icheck-broken-itable.txt" 2>&1; fi
   teardown_stack "$stack"

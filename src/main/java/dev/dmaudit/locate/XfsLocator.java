@@ -126,6 +126,39 @@ final class XfsLocator {
         return g;
     }
 
+    /** Sectors past the failing one a first GETFSMAP query covers (32 blocks of 4 KiB: few records). */
+    static final long SHORT_WINDOW = 256;
+
+    private void query(FsTarget fs, List<FsTarget.Request> requests, Row[] rows, long window) throws DmToolException {
+        query(fs, requests, rows, window, null);
+    }
+
+    /** One xfs_io for all the requests: {@code fsmap -v -d S S+window} each (to the AG's end when window < 0). */
+    private void query(FsTarget fs, List<FsTarget.Request> requests, Row[] rows, long window, Geometry g)
+            throws DmToolException {
+        List<String> args = new ArrayList<>(List.of("-r"));
+        for (FsTarget.Request r : requests) {
+            long end = r.sector() + window;
+            if (window < 0) {
+                long perAg = g.agSize() * (g.blockSize() / 512);
+                end = (r.sector() / perAg + 1) * perAg - 1;
+            }
+            args.add("-c");
+            args.add("fsmap -v -d " + r.sector() + " " + end);
+        }
+        args.add(fs.mountPoint());
+        List<Row> all = fsmap(tools.run(Tool.XFS_IO, args));
+        for (int i = 0; i < requests.size(); i++) {
+            long s = requests.get(i).sector();
+            for (Row row : all) {
+                if (s >= row.first && s <= row.last) {
+                    rows[i] = row;
+                    break;
+                }
+            }
+        }
+    }
+
     private static final Pattern INODE_OWNER = Pattern.compile("^inode (\\d+) (\\S+)");
 
     List<Location> locate(FsTarget fs, List<FsTarget.Request> requests) {
@@ -141,20 +174,21 @@ final class XfsLocator {
         Row[] rows = new Row[requests.size()];
         try {
             g = geometry(fs);
-            List<String> args = new ArrayList<>(List.of("-r"));
-            for (FsTarget.Request r : requests) {
-                args.add("-c");
-                args.add("fsmap -v -d " + r.sector() + " " + r.sector());
+            query(fs, requests, rows, SHORT_WINDOW);
+            // Free space is the gap before the next owned extent, and a range that ends inside the
+            // gap may get no record for it (seen on 6.1): ask again up to the end of the AG.
+            List<Integer> again = new ArrayList<>();
+            for (int i = 0; i < rows.length; i++) {
+                if (rows[i] == null) {
+                    again.add(i);
+                }
             }
-            args.add(fs.mountPoint());
-            List<Row> all = fsmap(tools.run(Tool.XFS_IO, args));
-            for (int i = 0; i < requests.size(); i++) {
-                long s = requests.get(i).sector();
-                for (Row row : all) {
-                    if (s >= row.first && s <= row.last) {
-                        rows[i] = row;
-                        break;
-                    }
+            if (!again.isEmpty()) {
+                List<FsTarget.Request> rest = again.stream().map(requests::get).toList();
+                Row[] more = new Row[rest.size()];
+                query(fs, rest, more, -1, g);
+                for (int k = 0; k < again.size(); k++) {
+                    rows[again.get(k)] = more[k];
                 }
             }
         } catch (DmToolException | RuntimeException e) {
