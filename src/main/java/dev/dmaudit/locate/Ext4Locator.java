@@ -25,10 +25,10 @@ import java.util.Set;
 final class Ext4Locator {
     /** First non-reserved inode of every ext2/3/4 made by mke2fs (s_first_ino is 11). */
     private static final long FIRST_INO = 11;
-    /** Blocks per icheck command: debugfs reads command lines into a fixed buffer. */
+    /** Blocks per icheck (inodes per ncheck) command: debugfs reads command lines into a fixed buffer. */
     private static final int ICHECK_CHUNK = 128;
     /** Owning inodes examined per burst; more are reported UNKNOWN, not searched. */
-    static final int MAX_INODES = 512;
+    static final int MAX_INODES = Locator.MAX_PER_CALL;
     /** Bounds of the directory walk that names inodes ncheck could not (see InodePaths). */
     private static final long WALK_ENTRIES = 2_000_000;
     private static final long WALK_NANOS = 10_000_000_000L;
@@ -133,11 +133,14 @@ final class Ext4Locator {
                     cmds.add("stat <" + i + ">");
                 }
             }
-            StringBuilder nc = new StringBuilder("ncheck -c");
-            for (Long i : list) {
-                nc.append(' ').append(i);
+            // last: their output holds names (DebugfsOutput); chunked like icheck (line buffer)
+            for (int k = 0; k < list.size(); k += ICHECK_CHUNK) {
+                StringBuilder nc = new StringBuilder("ncheck -c");
+                for (Long i : list.subList(k, Math.min(list.size(), k + ICHECK_CHUNK))) {
+                    nc.append(' ').append(i);
+                }
+                cmds.add(nc.toString());
             }
-            cmds.add(nc.toString()); // last: its output holds names (DebugfsOutput)
             try {
                 for (Map.Entry<String, String> s : DebugfsOutput.sections(tools.debugfs(fs.path(), cmds).stdout())) {
                     if (s.getKey().startsWith("stat <")) {

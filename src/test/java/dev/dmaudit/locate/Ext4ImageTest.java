@@ -31,6 +31,8 @@ class Ext4ImageTest {
     static Path image;
     static Locator locator;
     static final DeviceNumber DEV = new DeviceNumber(7, 0);
+    /** More owning inodes than one icheck/ncheck command line takes (debugfs's line buffer). */
+    static final int MANY = 300;
 
     static String sh(String... argv) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
@@ -48,6 +50,10 @@ class Ext4ImageTest {
         Path other = Files.createDirectories(src.resolve("other"));
         for (int i = 0; i < 40; i++) {
             Files.writeString(other.resolve("f" + i), "small " + i);
+        }
+        Path many = Files.createDirectories(src.resolve("many"));
+        for (int i = 0; i < MANY; i++) {
+            Files.writeString(many.resolve("m" + i), "one block " + i);
         }
         Path spaced = Files.createDirectories(src.resolve("dir with spaces"));
         byte[] data = new byte[64 * 4096];
@@ -138,6 +144,31 @@ class Ext4ImageTest {
         locator.invalidate();
         assertThat(locator.locate(DEV, null, block * 8)).isEqualTo(first);
         assertThat(locator.toolRuns()).isGreaterThan(runs);
+    }
+
+    @Test
+    void aBurstOverHundredsOfFilesNamesEveryOneWithFewRuns() {
+        List<Locator.Query> qs = new ArrayList<>();
+        for (long block = 0; block < 32L * 1024 * 1024 / 4096; block++) {
+            qs.add(new Locator.Query(DEV, null, block * 8));
+        }
+        Locator fresh = new Locator(dir.resolve("sys"), dir, dir.resolve("mountinfo"), d -> List.of(),
+                new ProcessCommandRunner(), Duration.ofSeconds(30), Clock.systemUTC());
+        List<Location> first = fresh.locateAll(qs); // 8192 sectors: the first MAX_PER_CALL are placed
+        assertThat(first.subList(Locator.MAX_PER_CALL, qs.size()))
+                .allMatch(l -> l.detail().startsWith("more than " + Locator.MAX_PER_CALL));
+        List<Location> all = new ArrayList<>(first.subList(0, Locator.MAX_PER_CALL));
+        all.addAll(fresh.locateAll(qs.subList(Locator.MAX_PER_CALL, qs.size())));
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (Location l : all) {
+            if (l.kind() == Location.Kind.FILE && l.paths().size() == 1 && l.paths().get(0).startsWith("/many/")) {
+                assertThat(l.fileOffset()).isZero();
+                named.add(l.paths().get(0));
+            }
+        }
+        assertThat(named).hasSize(MANY);
+        assertThat(all).noneMatch(l -> l.kind() == Location.Kind.UNKNOWN);
+        assertThat(fresh.toolRuns()).isLessThanOrEqualTo(5); // dumpe2fs once, two debugfs per call
     }
 
     @Test

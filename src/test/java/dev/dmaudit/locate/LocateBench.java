@@ -61,6 +61,8 @@ public final class LocateBench {
             toolRuns = l.toolRuns();
             if (r == 0) {
                 out.forEach(x -> kinds[x.kind().ordinal()]++);
+                out.stream().filter(x -> x.kind() == Location.Kind.UNKNOWN).map(Location::detail).distinct().limit(3)
+                        .forEach(d -> System.out.println("unknown: " + d));
             }
             t0 = System.nanoTime();
             l.locateAll(qs);
