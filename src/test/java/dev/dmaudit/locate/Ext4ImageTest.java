@@ -172,6 +172,34 @@ class Ext4ImageTest {
     }
 
     @Test
+    void decodeLocatesDataEventsInOrderAndForgetsOnATableChange() throws Exception {
+        long ino = ino("/dir with spaces/data file.bin");
+        long block = number(sh("/usr/sbin/debugfs", "-R", "bmap <" + ino + "> 9", image.toString()), "(?m)^(\\d+)\\s*$");
+        String data = "type=UNKNOWN[1339] msg=audit(1700000000.100:%d): module=integrity op=integrity-checksum dev=7:0 sector=%d res=0\n";
+        String ctr = "type=UNKNOWN[1338] msg=audit(1700000000.200:20): module=integrity op=ctr ppid=1 pid=2 auid=0 uid=0"
+                + " gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"dmsetup\""
+                + " exe=\"/usr/sbin/dmsetup\" subj=unconfined dev=254:9 error_msg='success' res=1\n"
+                + "type=EOE msg=audit(1700000000.200:20): \n";
+        String log = String.format(data, 10, block * 8) + String.format(data, 11, 2L) + ctr + String.format(data, 30, block * 8);
+        Locator l = new Locator(dir.resolve("sys"), dir, dir.resolve("mountinfo"), d -> List.of(),
+                new ProcessCommandRunner(), Duration.ofSeconds(30), Clock.systemUTC());
+        List<dev.dmaudit.event.Event> got = new ArrayList<>();
+        dev.dmaudit.event.Sink capture = got::add;
+        new dev.dmaudit.api.AuditLogDecoder(dev.dmaudit.event.EventPipeline.builder(),
+                List.of(new LocatingSink(l, capture, 1024)), 1 << 20)
+                .decode(new java.io.ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)), (n, why) -> { });
+        assertThat(got).extracting(e -> e.audit().serial()).containsExactly(10L, 11L, 20L, 30L);
+        assertThat(got.get(0).location().kind()).isEqualTo(Location.Kind.FILE);
+        assertThat(got.get(0).location().fileOffset()).isEqualTo(9L * 4096);
+        assertThat(got.get(1).location().detail()).isEqualTo("superblock");
+        assertThat(got.get(2).location()).isNull(); // a control event has no sector
+        assertThat(got.get(3).location()).isEqualTo(got.get(0).location());
+        // the same sector after the ctr was looked up again, not taken from the cache
+        assertThat(l.cacheHits()).isZero();
+        assertThat(l.cacheMisses()).isEqualTo(3);
+    }
+
+    @Test
     void noSectorNoLocation() {
         Location l = locator.locate(DEV, "mac-superblock", -1);
         assertThat(l.kind()).isEqualTo(Location.Kind.UNKNOWN);
