@@ -172,7 +172,7 @@ final class Ext4Locator {
             }
             if (!missing.isEmpty()) {
                 walked = InodePaths.find(java.nio.file.Path.of(fs.mountPoint()), missing, WALK_ENTRIES,
-                        System.nanoTime() + WALK_NANOS).paths();
+                        WALK_NANOS).paths();
             }
         }
         for (FsTarget.Request r : requests) {

@@ -30,7 +30,15 @@ final class InodePaths {
     record Found(Map<Long, List<String>> paths, boolean complete) {
     }
 
-    static Found find(Path mountPoint, Set<Long> inodes, long maxEntries, long deadlineNanos) {
+    /**
+     * @param mountPoint  where the filesystem is mounted
+     * @param inodes      the inode numbers wanted
+     * @param maxEntries  directory entries looked at, at most
+     * @param budgetNanos time allowed, counted from the first directory read (which loads the
+     *                    native calls: slow the first time in a process, and not the walk's cost)
+     * @return the paths found, and whether the whole tree was seen
+     */
+    static Found find(Path mountPoint, Set<Long> inodes, long maxEntries, long budgetNanos) {
         Map<Long, List<String>> out = new LinkedHashMap<>();
         if (inodes.isEmpty()) {
             return new Found(out, true);
@@ -47,6 +55,7 @@ final class InodePaths {
         }
         long seen = 0;
         boolean complete = true;
+        long deadlineNanos = Long.MAX_VALUE;
         Deque<Path> dirs = new ArrayDeque<>();
         dirs.add(mountPoint);
         while (!dirs.isEmpty()) {
@@ -54,6 +63,9 @@ final class InodePaths {
             List<DirEntries.Entry> entries;
             try {
                 entries = DirEntries.list(dir.toString());
+                if (deadlineNanos == Long.MAX_VALUE) {
+                    deadlineNanos = System.nanoTime() + budgetNanos;
+                }
             } catch (RuntimeException e) { // SyscallException too
                 complete = false; // unreadable directory: what is below it is not known
                 continue;

@@ -211,7 +211,7 @@ final class XfsLocator {
                 want.add(g.inodeAt(requests.get(i).sector()));
             }
         }
-        InodePaths.Found found = InodePaths.find(Path.of(fs.mountPoint()), want, WALK_ENTRIES, System.nanoTime() + WALK_NANOS);
+        InodePaths.Found found = InodePaths.find(Path.of(fs.mountPoint()), want, WALK_ENTRIES, WALK_NANOS);
         for (int i = 0; i < rows.length; i++) {
             FsTarget.Request r = requests.get(i);
             long block = r.sector() * 512 / g.blockSize();
@@ -230,7 +230,9 @@ final class XfsLocator {
                     out.add(loc(fs, Location.Kind.METADATA, paths, ino, null, block, null, "directory", r));
                 } else if (m.group(2).equals("data") && row.fileFirst >= 0) {
                     long offset = (row.fileFirst + (r.sector() - row.first)) * 512;
-                    out.add(loc(fs, Location.Kind.FILE, paths, ino, offset, block, null, "regular", r));
+                    out.add(loc(fs, Location.Kind.FILE, paths, ino, offset, block, null,
+                            paths.isEmpty() && !found.complete() ? "regular (no path: the walk of the mount was cut short)"
+                                    : "regular", r));
                 } else {
                     out.add(loc(fs, Location.Kind.METADATA, paths, ino, null, block, null,
                             m.group(2).equals("extent_map") ? "extent_tree" : "inode_" + m.group(2), r));
