@@ -68,6 +68,9 @@ public final class LocateCommand implements Callable<Integer> {
         if (sector < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "SECTOR must not be negative");
         }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout needs a positive duration");
+        }
         if (format == OutputFormat.RAW) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format takes text or json");
         }
