@@ -123,6 +123,22 @@ class CapturesTest {
     }
 
     @Test
+    void onThe61KernelAPointQueryOfFreeSpaceGetsNoRecordAWiderOneDoes() throws IOException {
+        // fsmap-free-rmapbt.txt: three queries around the freed sector 739 (XFS, rmapbt=1)
+        String[] parts = res("integrity-xfs/fsmap-free-rmapbt.txt").split("### ");
+        assertThat(XfsLocator.fsmap(parts[1])).isEmpty();                       // -d 739 739
+        List<XfsLocator.Row> wider = XfsLocator.fsmap(parts[2]);                 // -d 731 747
+        assertThat(wider).singleElement().satisfies(r -> {
+            assertThat(r.owner()).isEqualTo("free space");
+            assertThat(r.first()).isLessThanOrEqualTo(739);
+            assertThat(r.last()).isGreaterThanOrEqualTo(739);
+        });
+        List<XfsLocator.Row> all = XfsLocator.fsmap(parts[3]);                   // -d 0 747
+        assertThat(all).extracting(XfsLocator.Row::owner)
+                .contains("static fs metadata", "per-AG metadata", "inode btree", "inodes", "inode 132 data");
+    }
+
+    @Test
     void kernelRecordsOfTheRunsNameTheUnitsTheWalkAssumes() throws IOException {
         String recs = res("records-6.1.txt");
         // integrity-ext4: the inode-table sector 226 = block 28 * 8 + 0x400/512 of imap.txt (inode 53)
