@@ -92,20 +92,32 @@ corrupt_fs_sector() {
     dmsetup suspend loccrypt && dmsetup suspend loccrypt_dif && dmsetup resume loccrypt_dif && dmsetup resume loccrypt
   fi
   dd if="$INTDEV" of="$WORK/sector.bin" bs=512 skip="$i" count=1 iflag=direct status=none || return 1
-  raw=$(python3 - "$IMG" "$WORK/sector.bin" "$i" <<'EOF'
+  # Every aligned copy past the logical offset, nearest first. The same bytes may sit elsewhere too
+  # (ext4's journal holds copies of inode-table blocks): a candidate is kept only when reading the
+  # sector back through the filesystem's device then fails; otherwise it is restored.
+  local cands; cands=$(python3 - "$IMG" "$WORK/sector.bin" "$i" <<'EOF'
 import sys
 img = open(sys.argv[1], "rb").read(); pat = open(sys.argv[2], "rb").read(); low = int(sys.argv[3]) * 512
 hits = []; at = img.find(pat)
 while at >= 0:
     if at % 512 == 0 and at >= low:
-        hits.append(at)
+        hits.append(at // 512)
     at = img.find(pat, at + 1)
-print(hits[0] // 512 if hits else "")
+print(" ".join(map(str, hits)))
 EOF
 )
-  [[ -n $raw ]] || { echo "sector $s (integrity $i): content not found in $IMG" >&2; return 1; }
-  echo "fs sector $s = integrity sector $i = raw sector $raw" >> "$LOG"
-  dd if=/dev/urandom of="$LOOP" bs=512 count=1 seek="$raw" conv=notrunc,fsync oflag=direct status=none
+  [[ -n $cands ]] || { echo "sector $s (integrity $i): content not found in $IMG" >&2; return 1; }
+  for raw in $cands; do
+    dd if="$LOOP" of="$WORK/orig.bin" bs=512 skip="$raw" count=1 iflag=direct status=none
+    dd if=/dev/urandom of="$LOOP" bs=512 count=1 seek="$raw" conv=notrunc,fsync oflag=direct status=none
+    if ! dd if="$FSDEV" of=/dev/null bs=512 skip="$s" count=1 iflag=direct status=none 2>/dev/null; then
+      echo "fs sector $s = integrity sector $i = raw sector $raw (candidates: $cands)" >> "$LOG"
+      return 0
+    fi
+    dd if="$WORK/orig.bin" of="$LOOP" bs=512 count=1 seek="$raw" conv=notrunc,fsync oflag=direct status=none
+  done
+  echo "sector $s (integrity $i): no candidate ($cands) made it unreadable" >&2
+  return 1
 }
 
 expect() { echo "$1" >> "$EXPECT"; echo "expect: $1" >> "$LOG"; }
