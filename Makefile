@@ -89,6 +89,7 @@ e2e-prep:
 
 e2e: build
 	e2e/run-e2e $(E2E_OUT)
+	e2e/run-locate $(E2E_OUT)-locate
 
 # Same VM run, with the procedure's steps and the listener's records printed live.
 demo: build

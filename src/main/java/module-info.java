@@ -4,8 +4,9 @@
  * {@link dev.dmaudit.api.AuditLogDecoder} (audit.log text).
  *
  * <p>Exported is what an embedder touches: the API ({@code api}), the events it delivers and the
- * pipeline's stage and sink seams ({@code event}), and the decoded records those events hold
- * ({@code record}) and their interpretation ({@code record.interpret}). The transport ({@code netlink}), the operating-system layer ({@code os}: libc,
+ * pipeline's stage and sink seams ({@code event}), the decoded records those events hold
+ * ({@code record}) and their interpretation ({@code record.interpret}), and where a failing sector
+ * lies ({@code locate}). The transport ({@code netlink}), the operating-system layer ({@code os}: libc,
  * errno, capabilities, the native-library directory), the tool wrappers ({@code dm}), the outputs
  * ({@code sink}) and the command line ({@code cli}) are this module's own.
  */
@@ -24,6 +25,7 @@ module dev.dmaudit {
     exports dev.dmaudit.event;
     exports dev.dmaudit.record;
     exports dev.dmaudit.record.interpret;
+    exports dev.dmaudit.locate;
 
     // JNA direct mapping registers native methods reflectively.
     opens dev.dmaudit.os to com.sun.jna;

@@ -38,6 +38,8 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private final EventPipeline pipeline;
     private final EventQueue queue;
     private final Sinks sinks;
+    /** Events held for one locate batch at most (ListenerBuilder.locate). */
+    private static final int LOCATE_BATCH = 1024;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
@@ -54,7 +56,8 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         this.source = source;
         this.warmUpFirst = warmUp;
         this.queue = new EventQueue(settings.queueCapacity);
-        this.sinks = Sinks.of(settings.sinks);
+        this.sinks = Sinks.of(settings.locator == null ? settings.sinks : settings.sinks.stream()
+                .<dev.dmaudit.event.Sink>map(k -> new dev.dmaudit.locate.LocatingSink(settings.locator, k, LOCATE_BATCH)).toList());
         this.pipeline = settings.pipeline(queue, true);
     }
 

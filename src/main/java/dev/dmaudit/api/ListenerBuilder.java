@@ -121,6 +121,23 @@ public final class ListenerBuilder {
         return this;
     }
 
+    /**
+     * Locates the failing sector of every bio-level data event before the sinks see it: each sink
+     * added with {@link #sink} (before or after this call) receives the event with its
+     * {@code location} (file and offset, metadata kind, free space; see
+     * {@link dev.dmaudit.locate.Locator}). Locating runs tools, so it runs on the delivery thread,
+     * never the socket reader's ({@link dev.dmaudit.locate.LocatingSink}); the sinks share the
+     * locator, so a burst is located once. The {@link DmAuditListener#start} callback gets events
+     * unlocated: take located events from a sink.
+     *
+     * @param locator the locator ({@code Locator.create()}), or null for none (default)
+     * @return this
+     */
+    public ListenerBuilder locate(dev.dmaudit.locate.Locator locator) {
+        c.locator = locator;
+        return this;
+    }
+
     /** @param source where datagrams come from instead of the kernel (replay, tests) @return this */
     public ListenerBuilder source(RecordSource source) {
         this.source = source;

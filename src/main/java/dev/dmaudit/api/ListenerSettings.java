@@ -29,6 +29,8 @@ final class ListenerSettings {
     boolean warmUp = true;
     int priorityBoost;
     final List<Sink> sinks = new ArrayList<>();
+    /** Locates data events before the sinks (ListenerBuilder.locate), or null. */
+    dev.dmaudit.locate.Locator locator;
     /**
      * Grouping, coalescing and added stages, validated where the pipeline defines them. The filter
      * and type mapping are set here too, and kept above for the kernel-side socket filter.

@@ -46,6 +46,9 @@ public final class DecodeCommand implements Callable<Integer> {
     @Mixin
     EventOptions options = new EventOptions();
 
+    @Mixin
+    LocateOptions locate = new LocateOptions();
+
     @Option(names = "--quiet-errors", description = "Count malformed lines but do not print each one.")
     boolean quietErrors;
 
@@ -53,7 +56,7 @@ public final class DecodeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         WriterSink output = options.sink(Streams.of(spec).out(), null);
-        AuditLogDecoder decoder = new AuditLogDecoder(options.pipeline(), List.of(output), options.maxLineBytes);
+        AuditLogDecoder decoder = new AuditLogDecoder(options.pipeline(), locate.wrap(List.of(output)), options.maxLineBytes);
         long[] skipped = {0};
         Metrics m;
         try (InputStream in = open()) {

@@ -53,6 +53,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Mixin
     ListenSinks outputs = new ListenSinks();
 
+    @Mixin
+    LocateOptions locate = new LocateOptions();
+
     @Option(names = "--mode", paramLabel = "MODE", description = "multicast (default: read-only beside auditd, CAP_AUDIT_READ) or daemon (register as the audit daemon).")
     Mode mode = Mode.MULTICAST;
 
@@ -147,7 +150,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         UntilCount limited = new UntilCount(writer, count, done);
         int priorityBoost = priorityBoost();
         DmAuditException boostRefused = ListenerBuilder.priorityBoostRefusal(priorityBoost);
-        ListenerBuilder b = options.applyTo(DmAuditListener.builder())
+        ListenerBuilder b = locate.applyTo(options.applyTo(DmAuditListener.builder()))
                 .priorityBoost(boostRefused == null ? priorityBoost : 0)
                 .mode(mode)
                 .enableAudit(enableAudit)

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ListenCommand.class,
                 DecodeCommand.class,
+                LocateCommand.class,
                 DmCommand.class,
                 IntegrityCommand.class,
                 CommandLine.HelpCommand.class,
@@ -61,7 +62,7 @@ public final class Main {
      */
     private static final java.util.Map<String, java.util.function.Supplier<Object>> FAST = java.util.Map.of(
             "listen", ListenCommand::new, "decode", DecodeCommand::new, "status", StatusCommand::new,
-            "dm", DmCommand::new, "integrity", IntegrityCommand::new);
+            "dm", DmCommand::new, "integrity", IntegrityCommand::new, "locate", LocateCommand::new);
 
     /**
      * @param streams standard input and output for every command

@@ -7,7 +7,17 @@ public enum Tool {
     /** Device-mapper control: ls, info, table, status. */
     DMSETUP("dmsetup", "dmsetup"),
     /** dm-integrity setup: format, open, close, status, dump. */
-    INTEGRITYSETUP("integritysetup", "cryptsetup-bin");
+    INTEGRITYSETUP("integritysetup", "cryptsetup-bin"),
+    /** ext2/3/4 debugger, read-only here: icheck, ncheck, stat, testb (locate). */
+    DEBUGFS("debugfs", "e2fsprogs"),
+    /** ext2/3/4 layout: superblocks, group descriptors, bitmaps, inode tables (locate). */
+    DUMPE2FS("dumpe2fs", "e2fsprogs"),
+    /** XFS I/O tool, read-only here: fsmap (GETFSMAP) on a mounted filesystem (locate). */
+    XFS_IO("xfs_io", "xfsprogs"),
+    /** XFS debugger, read-only here (-r): block use and inode paths (locate). */
+    XFS_DB("xfs_db", "xfsprogs"),
+    /** XFS space manager: {@code info} (the geometry xfs_info prints) of a mounted filesystem (locate). */
+    XFS_SPACEMAN("xfs_spaceman", "xfsprogs");
 
     private final String command;
     private final String debianPackage;

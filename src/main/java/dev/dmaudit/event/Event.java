@@ -14,8 +14,25 @@ package dev.dmaudit.event;
  * @param firstMillis   time of the first occurrence, epoch ms
  * @param lastMillis    time of the last occurrence, epoch ms
  * @param repeatSummary true when this event stands for coalesced repeats of an event already delivered
+ * @param location      where the failing sector lies (file, metadata, free space), or null when not
+ *                      located (locating is off, or not a data event); see {@code dev.dmaudit.locate}
  */
-public record Event(AuditEvent audit, DmEvent dm, long count, long firstMillis, long lastMillis, boolean repeatSummary) {
+public record Event(AuditEvent audit, DmEvent dm, long count, long firstMillis, long lastMillis, boolean repeatSummary,
+                    dev.dmaudit.locate.Location location) {
+    /**
+     * An event without a location.
+     *
+     * @param audit         the audit event
+     * @param dm            the typed DM view or null
+     * @param count         kernel events it stands for
+     * @param firstMillis   first occurrence, epoch ms
+     * @param lastMillis    last occurrence, epoch ms
+     * @param repeatSummary whether it stands for coalesced repeats
+     */
+    public Event(AuditEvent audit, DmEvent dm, long count, long firstMillis, long lastMillis, boolean repeatSummary) {
+        this(audit, dm, count, firstMillis, lastMillis, repeatSummary, null);
+    }
+
     /**
      * @param audit the audit event
      * @param dm    its DM view or null
@@ -30,6 +47,14 @@ public record Event(AuditEvent audit, DmEvent dm, long count, long firstMillis, 
      * @return this event with that view
      */
     public Event withDm(DmEvent newDm) {
-        return new Event(audit, newDm, count, firstMillis, lastMillis, repeatSummary);
+        return new Event(audit, newDm, count, firstMillis, lastMillis, repeatSummary, location);
+    }
+
+    /**
+     * @param where the location of the event's failing sector
+     * @return this event with that location
+     */
+    public Event withLocation(dev.dmaudit.locate.Location where) {
+        return new Event(audit, dm, count, firstMillis, lastMillis, repeatSummary, where);
     }
 }

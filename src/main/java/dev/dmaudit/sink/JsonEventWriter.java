@@ -147,6 +147,9 @@ final class JsonEventWriter implements EventWriter {
             gen.writeBooleanField("stale", health.stale());
             gen.writeEndObject();
         }
+        if (ev.location() != null) {
+            LocationFormat.json(gen, ev.location());
+        }
         gen.writeFieldName(RECORDS);
         gen.writeStartArray();
         for (AuditRecord r : event.records()) {

@@ -73,8 +73,11 @@ final class TextEventWriter implements EventWriter {
 
     static String line(Event ev, Interpreter interpreter) {
         String text = format(ev.audit(), ev.dm(), interpreter);
-        return !ev.repeatSummary() ? text : text + " (repeated " + ev.count() + " more times, "
-                + Instant.ofEpochMilli(ev.firstMillis()) + " .. " + Instant.ofEpochMilli(ev.lastMillis()) + ")";
+        if (ev.repeatSummary()) {
+            text += " (repeated " + ev.count() + " more times, " + Instant.ofEpochMilli(ev.firstMillis()) + " .. "
+                    + Instant.ofEpochMilli(ev.lastMillis()) + ")";
+        }
+        return ev.location() == null ? text : text + " \u2192 " + LocationFormat.text(ev.location());
     }
 
     static String format(AuditEvent event, DmEvent dm) {

@@ -1,0 +1,173 @@
+package dev.dmaudit.locate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dmaudit.dm.CryptTargetTable;
+import dev.dmaudit.dm.DmTableLine;
+import dev.dmaudit.dm.LinearTargetTable;
+import dev.dmaudit.dm.RawTargetTable;
+import dev.dmaudit.dm.TargetTable;
+import dev.dmaudit.dm.VerityTargetTable;
+import dev.dmaudit.record.DeviceNumber;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walk up the stack over the real tables of the e2e runs (src/test/resources/locate/
+ * dmsetup-tables-6.1.txt) and a sysfs laid out as the guest kernel had it. The expected sectors
+ * are the ones the kernel reported and the tools found in those runs (CapturesTest).
+ */
+class StackWalkTest {
+    @TempDir
+    Path sys;
+    final Map<DeviceNumber, List<DmTableLine>> tables = new HashMap<>();
+    final Map<String, DeviceNumber> numbers = new HashMap<>();
+
+    /** Devices as sysfs shows them: name, number, dm name (or null), uuid, holders. */
+    void device(String kname, String num, String dmName, String uuid, String... holders) throws IOException {
+        Path d = Files.createDirectories(sys.resolve("devices").resolve(kname));
+        Files.writeString(d.resolve("dev"), num + "\n");
+        Files.createDirectories(d.resolve("holders"));
+        if (dmName != null) {
+            Files.createDirectories(d.resolve("dm"));
+            Files.writeString(d.resolve("dm/name"), dmName + "\n");
+            Files.writeString(d.resolve("dm/uuid"), (uuid == null ? "" : uuid) + "\n");
+        }
+        for (String h : holders) {
+            Files.createSymbolicLink(d.resolve("holders").resolve(h), sys.resolve("devices").resolve(h));
+        }
+        Files.createDirectories(sys.resolve("dev/block"));
+        Files.createSymbolicLink(sys.resolve("dev/block").resolve(num), d);
+        if (dmName != null) {
+            numbers.put(dmName, DeviceNumber.parse(num));
+        }
+    }
+
+    void tables() throws IOException {
+        for (String line : Files.readAllLines(Path.of("src/test/resources/locate/dmsetup-tables-6.1.txt"))) {
+            String name = line.substring(0, line.indexOf(':'));
+            String[] f = line.substring(name.length() + 2).split(" ");
+            List<String> p = Arrays.asList(f).subList(3, f.length);
+            TargetTable t = switch (f[2]) {
+                case "linear" -> new LinearTargetTable(p.get(0), Long.parseLong(p.get(1)));
+                case "crypt" -> new CryptTargetTable(p.get(0), p.get(1), Long.parseLong(p.get(2)), p.get(3),
+                        Long.parseLong(p.get(4)), p.subList(6, p.size()));
+                default -> new RawTargetTable(p);
+            };
+            DeviceNumber n = numbers.get(name);
+            if (n != null) {
+                tables.computeIfAbsent(n, k -> new ArrayList<>())
+                        .add(new DmTableLine(name, Long.parseLong(f[0]), Long.parseLong(f[1]), f[2], t));
+            }
+        }
+    }
+
+    /** The luks-ext4 run: loccrypt (254:1) over loccrypt_dif (254:0) over loop0. */
+    void luksStack() throws IOException {
+        device("loop0", "7:0", null, null, "dm-0");
+        device("dm-0", "254:0", "loccrypt_dif", "CRYPT-SUBDEV-x", "dm-1");
+        device("dm-1", "254:1", "loccrypt", "CRYPT-LUKS2-x");
+        tables();
+    }
+
+    StackWalk walk() {
+        return new StackWalk(new SysBlock(sys, sys.resolve("devnodes")), d -> tables.getOrDefault(d, List.of()));
+    }
+
+    @Test
+    void plainIntegrityIsItsOwnTop() throws IOException {
+        device("loop0", "7:0", null, null, "dm-0");
+        device("dm-0", "254:0", "locint", "CRYPT-INTEGRITY-x");
+        tables();
+        StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 262816);
+        assertThat(r.terminal()).isNull();
+        assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:0"));
+        assertThat(r.chain()).containsExactly(new Location.Step("254:0", "locint", "integrity", 262816));
+    }
+
+    @Test
+    void aeadStartsAtTheCryptDeviceAboveTheDifDevice() throws IOException {
+        luksStack();
+        // records-6.1.txt: integrity-aead dev=254:0 sector=262816 for filesystem block 32852 of 254:1
+        StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-aead", 262816);
+        assertThat(r.terminal()).isNull();
+        assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:1"));
+        assertThat(r.chain()).extracting(Location.Step::device, Location.Step::sector)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("254:0", 262816L),
+                        org.assertj.core.groups.Tuple.tuple("254:1", 262816L));
+    }
+
+    @Test
+    void lvmLinearSegmentsShiftTheSectorAndTheRestIsOutside() throws IOException {
+        device("loop0", "7:0", null, null, "dm-0");
+        device("dm-0", "254:0", "locpv", "CRYPT-INTEGRITY-x", "dm-1", "dm-2");
+        device("dm-1", "254:1", "locvg-pad", "LVM-aaa");
+        device("dm-2", "254:2", "locvg-loclv", "LVM-bbb");
+        tables();
+        // locvg-loclv: 0 245760 linear 254:0 18432 -> PV sector 18432 + s is LV sector s
+        StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 18432 + 32110);
+        assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:2"));
+        assertThat(r.chain().get(1)).isEqualTo(new Location.Step("254:2", "locvg-loclv", "linear", 32110));
+        StackWalk.Result pad = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 2048 + 5);
+        assertThat(pad.top()).isEqualTo(DeviceNumber.parse("254:1"));
+        StackWalk.Result meta = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 100);
+        assertThat(meta.terminal().kind()).isEqualTo(Location.Kind.OUTSIDE);
+        assertThat(meta.terminal().detail()).startsWith("lvm_unmapped");
+    }
+
+    @Test
+    void aSectorOfTheFilesystemDeviceShowsTheDevicesBelow() throws IOException {
+        luksStack();
+        tables.put(DeviceNumber.parse("254:0"), List.of(new DmTableLine("loccrypt_dif", 0, 273920, "integrity",
+                new RawTargetTable(List.of("7:0", "32768", "32", "J", "0")))));
+        StackWalk.Result r = walk().up(DeviceNumber.parse("254:1"), null, 262816);
+        assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:1"));
+        assertThat(r.chain()).containsExactly(new Location.Step("254:0", "loccrypt_dif", "integrity", 262816),
+                new Location.Step("254:1", "loccrypt", "crypt", 262816));
+    }
+
+    @Test
+    void belowTheCryptOffsetIsTheHeader() throws IOException {
+        device("loop1", "7:1", null, null, "dm-5");
+        device("dm-5", "254:5", "plaincrypt", "CRYPT-LUKS1-x");
+        tables.put(DeviceNumber.parse("254:5"), List.of(new DmTableLine("plaincrypt", 0, 1000, "crypt",
+                new CryptTargetTable("aes-xts-plain64", "<redacted>", 0, "7:1", 4096, List.of()))));
+        StackWalk.Result r = walk().up(DeviceNumber.parse("7:1"), null, 100);
+        assertThat(r.terminal().kind()).isEqualTo(Location.Kind.OUTSIDE);
+        assertThat(r.terminal().detail()).contains("LUKS header");
+        assertThat(walk().up(DeviceNumber.parse("7:1"), null, 4096 + 7).chain().get(1).sector()).isEqualTo(7);
+    }
+
+    @Test
+    void verifyDataIsADataBlockOfTheDataDevice() throws IOException {
+        device("loop0", "7:0", null, null, "dm-3");
+        device("loop1", "7:1", null, null, "dm-3");
+        device("dm-3", "254:3", "vroot", "CRYPT-VERITY-x");
+        tables.put(DeviceNumber.parse("254:3"), List.of(new DmTableLine("vroot", 0, 8192, "verity",
+                new VerityTargetTable(1, "7:0", "7:1", 4096, 4096, 1024, 1, "sha256", "00", "-", List.of()))));
+        StackWalk.Result r = walk().up(DeviceNumber.parse("7:0"), "verify-data", 10);
+        assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:3"));
+        assertThat(r.chain()).extracting(Location.Step::sector).containsExactly(80L, 80L);
+        assertThat(walk().up(DeviceNumber.parse("7:0"), "verify-metadata", 3).terminal().kind())
+                .isEqualTo(Location.Kind.OUTSIDE);
+    }
+
+    @Test
+    void otherTargetsAreNotFollowedAndNoSectorIsNoLocation() throws IOException {
+        device("loop0", "7:0", null, null, "dm-4");
+        device("dm-4", "254:4", "thinpool", null);
+        tables.put(DeviceNumber.parse("254:4"), List.of(new DmTableLine("thinpool", 0, 100, "thin-pool",
+                new RawTargetTable(List.of("7:0", "7:0", "128", "0")))));
+        assertThat(walk().up(DeviceNumber.parse("7:0"), null, 5).terminal().kind()).isEqualTo(Location.Kind.UNSUPPORTED);
+        assertThat(walk().up(DeviceNumber.parse("7:0"), "mac-superblock", -1).terminal().detail()).startsWith("no sector");
+        assertThat(walk().up(DeviceNumber.parse("9:9"), null, 5).terminal().detail()).contains("does not exist");
+    }
+}
