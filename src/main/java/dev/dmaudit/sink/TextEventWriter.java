@@ -106,7 +106,12 @@ final class TextEventWriter implements EventWriter {
         if (dm.syscall() != null && dm.syscall().syscall() >= 0 && !dm.syscall().success()) {
             b.append(" syscall_exit=").append(dm.syscall().exit());
         }
-        b.append(" serial=").append(event.serial());
+        if (dm.origin() == DmEvent.Origin.UEVENT) {
+            // No audit serial: the kernel reported this by uevent only (or first); say so.
+            b.append(" origin=uevent seqnum=").append(dm.uevent().seqnum());
+        } else {
+            b.append(" serial=").append(event.serial());
+        }
         return b.toString();
     }
 

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class UeventParserTest {
+public class UeventParserTest {
     /** The real uevents of src/test/resources/kernel-6.12-verity/uevents.hex (see its README). */
-    static List<byte[]> captured() throws IOException {
+    public static List<byte[]> captured() throws IOException {
         List<byte[]> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 UeventParserTest.class.getResourceAsStream("/kernel-6.12-verity/uevents.hex"), StandardCharsets.US_ASCII))) {
