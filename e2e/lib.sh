@@ -36,9 +36,9 @@ ensure_pkgs() {
 # All host packages used by the harness (host side and, through the shared host root, guest side).
 ensure_vm_deps() {
   ensure_pkgs qemu-system-x86_64:qemu-system-x86 /bin/busybox:busybox-static \
-    integritysetup:cryptsetup-bin cryptsetup:cryptsetup-bin dmsetup:dmsetup \
+    integritysetup:cryptsetup-bin cryptsetup:cryptsetup-bin veritysetup:cryptsetup-bin dmsetup:dmsetup \
     modprobe:kmod depmod:kmod cpio:cpio xz:xz-utils zstd:zstd gzip:gzip \
-    losetup:mount cc:gcc python3:python3
+    losetup:mount cc:gcc python3:python3 modinfo:kmod
 }
 
 # Reads the kernel facts written by fetch-kernel: KVER, KROOT (unpacked tree), VMLINUZ.
