@@ -265,7 +265,7 @@ if [[ ${E2E_KCOV_INLINE:-1} == 1 ]]; then
   fi
   say "integrity inline mode (2): NVMe namespace with 8-byte metadata, no protection information"
   step modprobe nvme
-  for ((i = 0; i < 50 && ! -e /sys/block/nvme0n1; i++)); do sleep 0.2; done
+  for ((i = 0; i < 50; i++)); do [[ -e /sys/block/nvme0n1 ]] && break; sleep 0.2; done
   if [[ -e /sys/block/nvme0n1 ]]; then
     NV=/dev/nvme0n1
     fact KCOV_INLINE_DISK "nvme0n1 $(cat /sys/block/nvme0n1/dev) $(cat /sys/block/nvme0n1/integrity/format 2>&1)"

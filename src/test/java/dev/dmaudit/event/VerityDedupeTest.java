@@ -175,4 +175,17 @@ class VerityDedupeTest {
         pipeline.flush();
         assertThat(sink.events).hasSize(VerityDedupe.MAX_HELD + 5);
     }
+
+    /** The uevent's DISKSEQ must be the disk sysfs shows: a later device on the number is not named. */
+    @Test
+    void ueventEventIsNamedOnlyWhileItsDiskIsTheOneInSysfs() throws IOException {
+        Files.writeString(sys.resolve("devices/virtual/block/dm-0/diskseq"), "38\n");
+        Files.writeString(sys.resolve("devices/virtual/block/dm-0/dm/name"), "later\n");
+        uevent(3, 1000); // DISKSEQ=37
+        pipeline.flush();
+        assertThat(sink.events).singleElement().satisfies(e -> {
+            assertThat(e.dm().origin()).isEqualTo(DmEvent.Origin.UEVENT);
+            assertThat(e.dm().deviceName()).isNull();
+        });
+    }
 }
