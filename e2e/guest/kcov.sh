@@ -35,7 +35,9 @@ WORK=${E2E_KCOV_WORKDIR:-/tmp/kcov}
 export DM_DISABLE_UDEV=1 DMAUDIT_NO_REBUILD=1
 export DMAUDIT_JAVA_OPTS=${DMAUDIT_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 NLCAP=${E2E_NLCAP:-$REPO/.vm-cache/bin/nlcap}
-LISTEN_CMD=${E2E_KCOV_LISTENER_CMD:-bin/dmaudit listen --format json --output $K/listen.jsonl}
+# --group-timeout 2s: under emulation on a loaded host an ioctl can outlast the default 300 ms, and
+# its SYSCALL record (written when it returns) would then miss its event (e2e/README.md, pitfalls).
+LISTEN_CMD=${E2E_KCOV_LISTENER_CMD:-bin/dmaudit listen --group-timeout 2s --format json --output $K/listen.jsonl}
 failed=0
 : > "$STEPS"; : > "$FACTS"
 
