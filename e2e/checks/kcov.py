@@ -148,7 +148,7 @@ def check(t, file):
          and any(r.get("device_name") == "kreplay" for r in replay),
          f"integrity-replay-journal: target-level (sector null), res=0, the dm device {facts.get('KCOV_REPLAY_DEV')} "
          f"`kreplay`, in the open that replayed the corrupted journal", json.dumps([r["dm"] for r in replay])[:300])
-    t.ok(all((r.get("syscall") or {}).get("proctitle", "").startswith("integritysetup open") for r in replay),
+    t.ok(all(((r.get("syscall") or {}).get("proctitle") or "").startswith("integritysetup open") for r in replay),
          "integrity-replay-journal shares its serial with integritysetup's resume ioctl (SYSCALL/PROCTITLE)")
     macj = with_op("integrity", "mac-journal")
     t.ok(len(macj) >= 1 and all(r["dm"][0]["sector"] is None and r["device"] == facts.get("KCOV_MACJ_DEV") for r in macj),
