@@ -80,20 +80,22 @@ clean:
 # Real-kernel end-to-end test: Debian's 6.1 kernel (CONFIG_DM_AUDIT=y) under qemu (TCG), host root
 # over 9p, the dm-integrity procedure while a listener captures (see e2e/README.md).
 # E2E_LISTENER=auto|dmaudit|standin; results, console.log and dmesg.txt in $(E2E_OUT)/.
-E2E_OUT ?= e2e-out
+# KERNEL=6.1 (default) or 6.12: which Debian kernel the guest boots (e2e/lib.sh, E2E_KERNEL).
+KERNEL ?= 6.1
+E2E_OUT ?= e2e-out$(if $(filter-out 6.1,$(KERNEL)),-$(KERNEL))
 
 # Kernel download (cached in .vm-cache/), initramfs, stand-in listener; no VM run.
 e2e-prep:
-	e2e/fetch-kernel
-	e2e/build-initramfs
+	E2E_KERNEL=$(KERNEL) e2e/fetch-kernel
+	E2E_KERNEL=$(KERNEL) e2e/build-initramfs
 
 e2e: build
-	e2e/run-e2e $(E2E_OUT)
-	e2e/run-locate $(E2E_OUT)-locate
+	E2E_KERNEL=$(KERNEL) e2e/run-e2e $(E2E_OUT)
+	E2E_KERNEL=$(KERNEL) e2e/run-locate $(E2E_OUT)-locate
 
 # Same VM run, with the procedure's steps and the listener's records printed live.
 demo: build
-	E2E_DEMO=1 e2e/run-e2e $(E2E_OUT)
+	E2E_KERNEL=$(KERNEL) E2E_DEMO=1 e2e/run-e2e $(E2E_OUT)
 
 # ---- make install (PREFIX, DESTDIR): layout in README "Install" ------------------------------------
 PREFIX  ?= /usr/local

@@ -3,6 +3,15 @@
 E2E_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 REPO_ROOT=$(cd "$E2E_DIR/.." && pwd)
 VM_CACHE=${VM_CACHE:-$REPO_ROOT/.vm-cache}
+# Which guest kernel (E2E_KERNEL, `make e2e KERNEL=...`): Debian's meta package that names the
+# current ABI of that series, and the env file fetch-kernel writes for it. 6.1 keeps the historical
+# name kernel.env so existing caches stay valid.
+E2E_KERNEL=${E2E_KERNEL:-6.1}
+case $E2E_KERNEL in
+  6.1)  KERNEL_META=linux-image-amd64;      KERNEL_ENV=$VM_CACHE/kernel.env ;;
+  6.12) KERNEL_META=linux-image-6.12-amd64; KERNEL_ENV=$VM_CACHE/kernel-6.12.env ;;
+  *) printf '%s: ERROR: E2E_KERNEL=%s: known kernels are 6.1 and 6.12\n' "${0##*/}" "$E2E_KERNEL" >&2; exit 2 ;;
+esac
 
 log()  { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die()  { printf '%s: ERROR: %s\n' "${0##*/}" "$*" >&2; exit 1; }
@@ -27,15 +36,15 @@ ensure_pkgs() {
 # All host packages used by the harness (host side and, through the shared host root, guest side).
 ensure_vm_deps() {
   ensure_pkgs qemu-system-x86_64:qemu-system-x86 /bin/busybox:busybox-static \
-    integritysetup:cryptsetup-bin cryptsetup:cryptsetup-bin dmsetup:dmsetup \
+    integritysetup:cryptsetup-bin cryptsetup:cryptsetup-bin veritysetup:cryptsetup-bin dmsetup:dmsetup \
     modprobe:kmod depmod:kmod cpio:cpio xz:xz-utils zstd:zstd gzip:gzip \
-    losetup:mount cc:gcc python3:python3
+    losetup:mount cc:gcc python3:python3 modinfo:kmod
 }
 
 # Reads the kernel facts written by fetch-kernel: KVER, KROOT (unpacked tree), VMLINUZ.
 load_kernel_env() {
-  [[ -f $VM_CACHE/kernel.env ]] || die "no $VM_CACHE/kernel.env; run e2e/fetch-kernel first"
+  [[ -f $KERNEL_ENV ]] || die "no $KERNEL_ENV; run E2E_KERNEL=$E2E_KERNEL e2e/fetch-kernel first"
   # shellcheck disable=SC1091
-  source "$VM_CACHE/kernel.env"
+  source "$KERNEL_ENV"
   [[ -f ${VMLINUZ:-} ]] || die "kernel image $VMLINUZ missing; rerun e2e/fetch-kernel"
 }

@@ -158,6 +158,12 @@ if [[ $LISTENER == dmaudit && ${E2E_DM_TABLE_ATTACK:-1} == 1 ]]; then
   setenv DM_TABLE_ATTACK 1
 fi
 
+# 3c. Kernel coverage: every DM audit op of mainline, with its own listener (e2e/guest/kcov.sh).
+if [[ $LISTENER == dmaudit && ${E2E_KCOV:-1} == 1 ]]; then
+  say "kernel coverage: e2e/guest/kcov.sh"
+  bash "$REPO/e2e/guest/kcov.sh" || failed=1
+fi
+
 # 4. The kernel's own (rate-limited, incomplete) copies of the audit records.
 dmesg | grep -E 'audit: type=' > "$OUT/dmesg-audit.txt" || true
 say "dmesg has $(wc -l < "$OUT/dmesg-audit.txt") audit lines; $(dmesg | grep -c "audit_lost\|callbacks suppressed\|printk limit") rate-limit notes"

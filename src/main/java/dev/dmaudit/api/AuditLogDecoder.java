@@ -87,7 +87,7 @@ public final class AuditLogDecoder {
     public Metrics metrics() {
         return new Metrics(0, pipeline.records(), pipeline.malformed(), pipeline.events(), sinks.delivered(), 0,
                 pipeline.coalesced(), 0, OptionalLong.empty(), 0, 0, pipeline.timedOut(), pipeline.evicted(),
-                pipeline.truncated(), 0, sinks.failures(), pipeline.replaceProbes(),
+                pipeline.truncated(), 0, sinks.failures(), pipeline.replaceProbes(), 0, 0, 0, 0,
                 sinks.eachCounters());
     }
 

@@ -32,6 +32,10 @@ import java.util.function.Consumer;
  */
 public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private static final System.Logger LOG = System.getLogger(DmAuditListener.class.getName());
+    /** Larger than any kernel uevent (the kernel builds them in 2048 bytes). */
+    private static final int UEVENT_BUFFER_BYTES = 8192;
+    /** Uevents taken per reader turn before the audit socket is read again. */
+    private static final int UEVENTS_PER_TURN = 64;
 
     private final ListenerSettings settings;
     private final RecordSource source;
@@ -141,6 +145,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
                 queue.delivered(), queue.dropped(), pipeline.coalesced(), source.enobufs(), source.kernelLostDelta(),
                 source.nonKernelSenders(), source.truncated(), pipeline.timedOut(), pipeline.evicted(),
                 pipeline.truncated(), delivery == null ? 0 : delivery.callbackErrors(), sinks.failures(), pipeline.replaceProbes(),
+                pipeline.uevents(), pipeline.ueventsDeduplicated(), pipeline.ueventsMalformed(), source.ueventEnobufs(),
                 sinks.eachCounters());
     }
 
@@ -201,6 +206,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
 
     private void readLoop() {
         byte[] buf = new byte[settings.datagramBufferBytes];
+        byte[] ubuf = new byte[UEVENT_BUFFER_BYTES];
         try {
             while (!stopping) {
                 int n = source.receive(buf, waitMillis());
@@ -211,6 +217,11 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
                 if (n > 0) {
                     datagrams.incrementAndGet();
                     pipeline.acceptDatagram(buf, 0, n, now);
+                }
+                // The source's second channel, read without blocking (its receive returned early
+                // when a uevent came); a few per turn, so audit datagrams are not kept waiting.
+                for (int i = 0, u; settings.uevents && i < UEVENTS_PER_TURN && (u = source.receiveUevent(ubuf)) > 0; i++) {
+                    pipeline.acceptUevent(ubuf, 0, u, now);
                 }
                 pipeline.tick(now);
                 if (n == 0) {

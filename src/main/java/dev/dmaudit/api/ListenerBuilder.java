@@ -11,6 +11,13 @@ import java.util.function.LongSupplier;
 
 /** Builds a {@link DmAuditListener}; every setting has a sensible default. */
 public final class ListenerBuilder {
+    /**
+     * How long a verity uevent waits for the audit record of the same block. The kernel sends the
+     * uevent synchronously and queues the audit record for kauditd, which delivers it within
+     * milliseconds unless the audit backlog is long.
+     */
+    public static final Duration UEVENT_DEDUPE_WINDOW = Duration.ofSeconds(1);
+
     private final ListenerSettings c = new ListenerSettings();
     private RecordSource source;
 
@@ -138,6 +145,24 @@ public final class ListenerBuilder {
         return this;
     }
 
+    /**
+     * Also listens to the kernel's uevents (NETLINK_KOBJECT_UEVENT, group 1; no privilege needed)
+     * for what dm-verity reports only there: in {@code ignore_corruption} mode a corrupt block
+     * gives no audit record, only a uevent. Each dm-verity corruption uevent becomes a verity data
+     * event with {@link dev.dmaudit.event.DmEvent.Origin#UEVENT} (device: the dm device; sector:
+     * the block). In EIO mode the kernel reports a block both ways: the uevent is held for
+     * {@link #UEVENT_DEDUPE_WINDOW} and dropped when the audit record of the same block comes
+     * (see {@link dev.dmaudit.event.EventPipeline.Builder#dedupeUevents}). Default false.
+     *
+     * @param on whether to listen to uevents
+     * @return this
+     */
+    public ListenerBuilder uevents(boolean on) {
+        c.uevents = on;
+        c.pipeline.dedupeUevents(on ? UEVENT_DEDUPE_WINDOW : null);
+        return this;
+    }
+
     /** @param source where datagrams come from instead of the kernel (replay, tests) @return this */
     public ListenerBuilder source(RecordSource source) {
         this.source = source;
@@ -201,7 +226,7 @@ public final class ListenerBuilder {
      */
     public DmAuditListener build() {
         RecordSource s = source != null ? source
-                : KernelSources.open(c.mode, c.enableAudit, c.receiveBufferBytes, c.filter, c.typeMapping);
+                : KernelSources.open(c.mode, c.enableAudit, c.receiveBufferBytes, c.filter, c.typeMapping, c.uevents);
         return new DmAuditListener(c, s, source == null && c.warmUp);
     }
 }

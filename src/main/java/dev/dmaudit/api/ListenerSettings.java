@@ -14,6 +14,8 @@ final class ListenerSettings {
     Mode mode = Mode.MULTICAST;
     EventFilter filter = EventFilter.dmOnly();
     boolean enableAudit;
+    /** Listen to kernel uevents too (dm-verity corruption reports), {@link ListenerBuilder#uevents}. */
+    boolean uevents;
     /*
      * 128 MiB (the kernel allows twice that): at ~2.3 KiB per queued record (our estimate),
      * ~0.25 s of a ~450k records/s SYSCALL storm, which the warm reader outpaces. With 64 MiB,

@@ -30,6 +30,11 @@ import java.util.OptionalLong;
  * @param sinkFailures       sink calls that failed (that sink is not called again)
  * @param replaceProbes      AUDIT_REPLACE messages: in daemon mode, another process tried to take the
  *                           audit daemon slot (the kernel keeps it for us while we answer)
+ * @param uevents            dm-verity corruption uevents made into events (uevents on)
+ * @param ueventsDeduplicated verity uevents not reported because an audit record reported the same
+ *                           block (both arrived within the dedupe window)
+ * @param ueventsMalformed   uevent datagrams that failed to decode (counted, skipped)
+ * @param ueventEnobufs      ENOBUFS on the uevent socket: the kernel dropped uevents for us (loss)
  * @param sinks              each counting sink's own counters (delivered, dropped by its bounded
  *                           queue or rate limit, failed), in the order the sinks were added
  */
@@ -37,6 +42,7 @@ public record Metrics(long datagrams, long records, long malformed, long events,
                       long droppedByQueue, long coalesced, long enobufs, OptionalLong kernelLostDelta,
                       long nonKernelSenders, long truncatedDatagrams, long timedOutEvents, long evictedEvents,
                       long truncatedEvents, long consumerErrors, long sinkFailures, long replaceProbes,
+                      long uevents, long ueventsDeduplicated, long ueventsMalformed, long ueventEnobufs,
                       List<SinkCounters> sinks) {
     /** Defensive copy. */
     public Metrics {

@@ -20,6 +20,23 @@ public interface RecordSource extends AutoCloseable {
      */
     int receive(byte[] buf, int timeoutMillis) throws IOException;
 
+    /**
+     * The source's second channel: one kernel uevent (NETLINK_KOBJECT_UEVENT datagram), without
+     * blocking. A source with uevents makes {@link #receive} return 0 early when one is ready.
+     *
+     * @param buf where to put it
+     * @return its length; 0 when none is ready; -1 when this source has no uevent channel
+     * @throws IOException on a failure the listener cannot go on from
+     */
+    default int receiveUevent(byte[] buf) throws IOException {
+        return -1;
+    }
+
+    /** @return ENOBUFS seen on the uevent channel (uevents lost) */
+    default long ueventEnobufs() {
+        return 0;
+    }
+
     /** @return ENOBUFS seen on receive (overrun notifications) */
     default long enobufs() {
         return 0;

@@ -56,6 +56,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     @Mixin
     LocateOptions locate = new LocateOptions();
 
+    @Mixin
+    UeventOptions uevents = new UeventOptions();
+
     @Option(names = "--mode", paramLabel = "MODE", description = "multicast (default: read-only beside auditd, CAP_AUDIT_READ) or daemon (register as the audit daemon).")
     Mode mode = Mode.MULTICAST;
 
@@ -150,7 +153,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         UntilCount limited = new UntilCount(writer, count, done);
         int priorityBoost = priorityBoost();
         DmAuditException boostRefused = ListenerBuilder.priorityBoostRefusal(priorityBoost);
-        ListenerBuilder b = locate.applyTo(options.applyTo(DmAuditListener.builder()))
+        ListenerBuilder b = uevents.applyTo(locate.applyTo(options.applyTo(DmAuditListener.builder())))
                 .priorityBoost(boostRefused == null ? priorityBoost : 0)
                 .mode(mode)
                 .enableAudit(enableAudit)
@@ -320,10 +323,12 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     static void printStats(PrintWriter err, Metrics m, long written) {
         err.printf("dmaudit: stats datagrams=%d records=%d events=%d written=%d dropped_queue=%d enobufs=%d "
                         + "kernel_lost_delta=%s malformed=%d non_kernel=%d truncated_datagrams=%d coalesced=%d "
-                        + "timed_out=%d evicted=%d truncated_events=%d sink_failures=%d replace_probes=%d%s%n",
+                        + "timed_out=%d evicted=%d truncated_events=%d sink_failures=%d replace_probes=%d "
+                        + "uevents=%d uevents_deduplicated=%d uevents_malformed=%d uevent_enobufs=%d%s%n",
                 m.datagrams(), m.records(), m.events(), written, m.droppedByQueue(), m.enobufs(), m.kernelLostDeltaText(),
                 m.malformed(), m.nonKernelSenders(), m.truncatedDatagrams(), m.coalesced(), m.timedOutEvents(),
                 m.evictedEvents(), m.truncatedEvents(), m.sinkFailures(), m.replaceProbes(),
+                m.uevents(), m.ueventsDeduplicated(), m.ueventsMalformed(), m.ueventEnobufs(),
                 ListenSinks.stats(m));
         err.flush();
     }

@@ -106,7 +106,8 @@ final class Coalescer implements EventStage {
     }
 
     /** @return when the oldest open window closes, or Long.MAX_VALUE */
-    long nextDeadline() {
+    @Override
+    public long nextDeadline() {
         return runs.isEmpty() ? Long.MAX_VALUE : runs.values().iterator().next().windowEnd;
     }
 

@@ -8,6 +8,7 @@ import dev.dmaudit.record.NetlinkFrames;
 import dev.dmaudit.record.NetlinkMessage;
 import dev.dmaudit.record.RecordTypes;
 import dev.dmaudit.record.TypeMapping;
+import dev.dmaudit.record.UeventParser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.function.Consumer;
  * <pre>
  *   datagram ─ NetlinkFrames ─ AuditRecordParser ─┐
  *   log line ─ AuditLogParser ────────────────────┴─ assemble (serial) ─ type (DmEvents)
- *       ─ name the device ─ filter ─ (coalesce) ─ (added stages) ─ sink
+ *       ─ name the device ─ filter ─ (verity dedupe) ─ (coalesce) ─ (added stages) ─ sink
+ *   uevent ─ UeventParser ─ VerityUevents ──────────┘ (joins at "name the device")
  * </pre>
  *
  * <p>Time is the caller's: live, the wall clock at each datagram and {@link #tick}; a log is
@@ -38,6 +40,7 @@ public final class EventPipeline {
     private final EventAssembler assembler;
     private final List<EventStage> stages;
     private final Coalescer coalescer;
+    private final VerityDedupe dedupe;
     private final Sink sink;
     /** The next step after stage i is {@code steps.get(i + 1)}; the last one hands to the sink. */
     private final List<Consumer<Event>> steps = new ArrayList<>();
@@ -45,6 +48,8 @@ public final class EventPipeline {
     private long now;
     private long malformed;
     private long replaceProbes;
+    private long uevents;
+    private long ueventsMalformed;
 
     private EventPipeline(Builder b) {
         this.datagramParser = new AuditRecordParser(b.typeMapping);
@@ -55,6 +60,11 @@ public final class EventPipeline {
             s.add(new DeviceNaming(new DeviceNameResolver(b.sysfsRoot)));
         }
         s.add(b.filter);
+        this.dedupe = b.ueventWindow == null ? null
+                : new VerityDedupe(b.ueventWindow.toMillis(), () -> now, b.sysfsRoot != null ? b.sysfsRoot : Path.of("/sys"));
+        if (dedupe != null) {
+            s.add(dedupe);
+        }
         this.coalescer = b.coalesceWindow == null ? null : new Coalescer(b.coalesceWindow.toMillis(), 4096, () -> now);
         if (coalescer != null) {
             s.add(coalescer);
@@ -120,6 +130,32 @@ public final class EventPipeline {
     public void accept(AuditRecord r, long nowMillis) {
         now = nowMillis;
         assembler.accept(r, nowMillis);
+    }
+
+    /**
+     * One NETLINK_KOBJECT_UEVENT datagram from the kernel: a dm-verity corruption uevent becomes a
+     * verity data event ({@link VerityUevents}) and takes the same path as an audit event (after
+     * typing). Any other uevent is ignored; a malformed one is counted ({@link #ueventsMalformed}).
+     *
+     * @param buf       the datagram
+     * @param off       where it starts
+     * @param len       its length
+     * @param nowMillis the caller's clock
+     */
+    public void acceptUevent(byte[] buf, int off, int len, long nowMillis) {
+        now = nowMillis;
+        Event e;
+        try {
+            e = VerityUevents.from(UeventParser.parse(buf, off, len), nowMillis);
+        } catch (MalformedRecordException ex) {
+            ueventsMalformed++;
+            LOG.log(System.Logger.Level.DEBUG, "malformed uevent skipped: {0}", ex.getMessage());
+            return;
+        }
+        if (e != null) {
+            uevents++;
+            steps.get(0).accept(e);
+        }
     }
 
     /**
@@ -202,7 +238,10 @@ public final class EventPipeline {
      */
     public long nextDeadline() {
         long d = assembler.nextDeadline();
-        return coalescer == null ? d : Math.min(d, coalescer.nextDeadline());
+        for (EventStage s : stages) {
+            d = Math.min(d, s.nextDeadline());
+        }
+        return d;
     }
 
     /** @return records decoded and grouped */
@@ -245,6 +284,21 @@ public final class EventPipeline {
         return replaceProbes;
     }
 
+    /** @return dm-verity corruption uevents made into events ({@link #acceptUevent}) */
+    public long uevents() {
+        return uevents;
+    }
+
+    /** @return uevent datagrams that failed to decode (counted, skipped) */
+    public long ueventsMalformed() {
+        return ueventsMalformed;
+    }
+
+    /** @return verity uevents not reported because an audit record reported the same block */
+    public long ueventsDeduplicated() {
+        return dedupe == null ? 0 : dedupe.dropped();
+    }
+
     /** @return events open now (grouping) */
     public int openEvents() {
         return assembler.open();
@@ -259,6 +313,7 @@ public final class EventPipeline {
         private Path sysfsRoot;
         private EventFilter filter = EventFilter.dmOnly();
         private Duration coalesceWindow;
+        private Duration ueventWindow;
         private final List<EventStage> stages = new ArrayList<>();
         private Sink sink;
 
@@ -316,6 +371,22 @@ public final class EventPipeline {
                 throw new IllegalArgumentException("coalesce window must be positive");
             }
             coalesceWindow = window;
+            return this;
+        }
+
+        /**
+         * Verity corruption uevents ({@link EventPipeline#acceptUevent}) are reported once with
+         * their audit twin: a uevent is held this long for an audit record of the same block
+         * ({@link VerityDedupe}). Without this setting, uevents pass undeduplicated.
+         *
+         * @param window the hold window (1 ms..60 s), or null for none
+         * @return this
+         */
+        public Builder dedupeUevents(Duration window) {
+            if (window != null && (window.isNegative() || window.isZero() || window.toMillis() > 60_000)) {
+                throw new IllegalArgumentException("uevent dedupe window must be 1 ms..60 s");
+            }
+            ueventWindow = window;
             return this;
         }
 

@@ -32,4 +32,12 @@ public interface EventStage {
      */
     default void flush(Consumer<Event> next) {
     }
+
+    /**
+     * @return the earliest time (the pipeline's clock) at which {@link #tick} has work for this
+     *     stage, or {@link Long#MAX_VALUE} when it holds nothing that a tick would release
+     */
+    default long nextDeadline() {
+        return Long.MAX_VALUE;
+    }
 }

@@ -52,6 +52,8 @@ public final class AuditSocket implements AuditTransport {
     private static final int READABLE = 1;
     /** {@link #awaitReadable} result: {@link #close()} signalled the wake eventfd. */
     private static final int WOKEN = -1;
+    /** {@link #awaitReadable} result: the descriptor of {@link #wakeAlsoOn} has data. */
+    private static final int OTHER_READABLE = 2;
 
     /** The C library the calls go through (scripted in tests). */
     private final LibC libc;
@@ -84,8 +86,10 @@ public final class AuditSocket implements AuditTransport {
     private final Memory rxBuf;
     /** Native receive buffer of the control socket. */
     private final Memory ctlBuf = new Memory(16 * 1024);
-    /** Two {@code struct pollfd}: the socket being waited on and the wake eventfd. */
-    private final Memory pollFds = new Memory(16);
+    /** Three {@code struct pollfd}: the socket being waited on, the wake eventfd, {@link #otherFd}. */
+    private final Memory pollFds = new Memory(24);
+    /** A descriptor whose readiness also ends a wait in {@link #receive} ({@link #wakeAlsoOn}); -1: none. */
+    private volatile int otherFd = -1;
     /** Datagrams that came on the data socket while waiting for a control reply there. */
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
 
@@ -339,6 +343,17 @@ public final class AuditSocket implements AuditTransport {
         }
     }
 
+    /**
+     * Lets one reader thread serve a second socket without a thread of its own: while
+     * {@link #receive} waits, it also returns {@link #TIMEOUT} as soon as {@code fd} is readable,
+     * so the caller can read that socket (without blocking) and come back. Set it before receiving.
+     *
+     * @param fd an open descriptor (e.g. a {@link UeventSocket}'s), or -1 for none
+     */
+    public void wakeAlsoOn(int fd) {
+        otherFd = fd;
+    }
+
     @Override
     public int maxDatagram() {
         return options.maxDatagram();
@@ -411,6 +426,9 @@ public final class AuditSocket implements AuditTransport {
                 if (r == WOKEN) {
                     return CLOSED;
                 }
+                if (r == OTHER_READABLE) {
+                    return TIMEOUT;
+                }
                 if (r != READABLE && System.nanoTime() - deadline >= 0) {
                     return TIMEOUT;
                 }
@@ -426,7 +444,8 @@ public final class AuditSocket implements AuditTransport {
      * @param fd            the socket
      * @param timeoutMillis the longest wait; negative waits forever
      * @param watchWake     whether to also poll the wake eventfd (false once close is running)
-     * @return READABLE, 0 on timeout (or EINTR), WOKEN when close() signalled
+     * @return READABLE, 0 on timeout (or EINTR), WOKEN when close() signalled, OTHER_READABLE when
+     *     the descriptor of {@link #wakeAlsoOn} has data
      * @throws SyscallException when poll fails
      */
     private int awaitReadable(int fd, long timeoutMillis, boolean watchWake) {
@@ -436,7 +455,11 @@ public final class AuditSocket implements AuditTransport {
         pollFds.setInt(8, wakeFd);
         pollFds.setShort(12, (short) POLLIN);
         pollFds.setShort(14, (short) 0);
-        int r = libc.poll(pollFds, watchWake ? 2 : 1, (int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+        int other = watchWake ? otherFd : -1;
+        pollFds.setInt(16, other);
+        pollFds.setShort(20, (short) POLLIN);
+        pollFds.setShort(22, (short) 0);
+        int r = libc.poll(pollFds, other >= 0 ? 3 : watchWake ? 2 : 1, (int) Math.min(timeoutMillis, Integer.MAX_VALUE));
         if (r < 0) {
             if (-r == Errno.EINTR) {
                 return 0;
@@ -445,6 +468,9 @@ public final class AuditSocket implements AuditTransport {
         }
         if (watchWake && pollFds.getShort(14) != 0) {
             return WOKEN;
+        }
+        if (other >= 0 && pollFds.getShort(22) != 0) {
+            return OTHER_READABLE;
         }
         return r > 0 ? READABLE : 0;
     }

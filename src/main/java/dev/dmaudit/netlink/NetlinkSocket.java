@@ -17,6 +17,8 @@ final class NetlinkSocket {
     static final int SOCK_CLOEXEC = 0x80000;
     /** Netlink protocol of the audit subsystem. */
     static final int NETLINK_AUDIT = 9;
+    /** Protocol of the kernel's device events (uevents). */
+    static final int NETLINK_KOBJECT_UEVENT = 15;
     /** Option level of the generic socket options (SO_RCVBUF ...). */
     static final int SOL_SOCKET = 1;
     /** Option level of the netlink options. */
@@ -68,23 +70,38 @@ final class NetlinkSocket {
      * @throws SyscallException when socket, bind or getsockname fails (the descriptor is closed)
      */
     static NetlinkSocket open(LibC libc) {
-        int fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+        return open(libc, NETLINK_AUDIT, 0, "CAP_AUDIT_READ");
+    }
+
+    /**
+     * Creates and binds a netlink socket (kernel-assigned port id).
+     *
+     * @param libc       the C library
+     * @param protocol   the netlink family, e.g. {@link #NETLINK_KOBJECT_UEVENT}
+     * @param groups     the multicast group bit mask to bind to (nl_groups), 0 for none
+     * @param capability what a permission error most likely lacks, for its message
+     * @return the socket
+     * @throws SyscallException when socket, bind or getsockname fails (the descriptor is closed)
+     */
+    static NetlinkSocket open(LibC libc, int protocol, int groups, String capability) {
+        int fd = libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         if (fd < 0) {
-            throw SyscallException.of(libc, "socket", -fd, "CAP_AUDIT_READ");
+            throw SyscallException.of(libc, "socket", -fd, capability);
         }
         try {
             Memory a = new Memory(SOCKADDR_NL_SIZE);
             a.clear();
             a.setShort(0, (short) AF_NETLINK);
+            a.setInt(8, groups);
             int r = libc.bind(fd, a, SOCKADDR_NL_SIZE);
             if (r < 0) {
-                throw SyscallException.of(libc, "bind", -r, "CAP_AUDIT_READ");
+                throw SyscallException.of(libc, "bind", -r, capability);
             }
             Memory len = new Memory(4);
             len.setInt(0, SOCKADDR_NL_SIZE);
             r = libc.getsockname(fd, a, len);
             if (r < 0) {
-                throw SyscallException.of(libc, "getsockname", -r, "CAP_AUDIT_READ");
+                throw SyscallException.of(libc, "getsockname", -r, capability);
             }
             return new NetlinkSocket(libc, fd, a.getInt(4));
         } catch (RuntimeException e) {

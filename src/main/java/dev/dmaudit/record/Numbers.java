@@ -12,10 +12,20 @@ final class Numbers {
      * @return the non-negative decimal number in [from, to) (at most 9 digits), or -1
      */
     public static int parseSmallInt(CharSequence s, int from, int to) {
-        if (from >= to || to - from > 9) {
+        return to - from > 9 ? -1 : (int) parseLong(s, from, to);
+    }
+
+    /**
+     * @param s    text
+     * @param from first index
+     * @param to   index past the last
+     * @return the non-negative decimal number in [from, to) (at most 18 digits), or -1
+     */
+    public static long parseLong(CharSequence s, int from, int to) {
+        if (from >= to || to - from > 18) {
             return -1;
         }
-        int v = 0;
+        long v = 0;
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {

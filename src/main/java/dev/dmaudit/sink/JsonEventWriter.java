@@ -20,6 +20,7 @@ import dev.dmaudit.record.AuditFields;
 import dev.dmaudit.record.AuditRecord;
 import dev.dmaudit.record.DeviceNumber;
 import dev.dmaudit.record.interpret.Interpreter;
+import dev.dmaudit.record.Uevent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -125,6 +126,9 @@ final class JsonEventWriter implements EventWriter {
         gen.writeString(COMPLETION[event.completion().ordinal()]);
         if (dm != null) {
             writeDm(dm);
+            if (dm.origin() == DmEvent.Origin.UEVENT) {
+                writeUevent(dm.uevent());
+            }
         }
         if (ev.repeatSummary()) {
             gen.writeObjectFieldStart("repeat");
@@ -249,6 +253,24 @@ final class JsonEventWriter implements EventWriter {
             gen.writeStringField("proctitle", s.proctitle());
             gen.writeEndObject();
         }
+    }
+
+    /** An event made from a kernel uevent: its origin, and the uevent as the kernel sent it. */
+    private void writeUevent(Uevent u) throws IOException {
+        gen.writeStringField("origin", "uevent");
+        gen.writeObjectFieldStart("uevent");
+        gen.writeStringField("action", u.action());
+        gen.writeStringField("devpath", u.devpath());
+        gen.writeNumberField("seqnum", u.seqnum());
+        gen.writeArrayFieldStart("env");
+        for (int i = 0; i < u.keys().size(); i++) {
+            gen.writeStartArray();
+            gen.writeString(u.keys().get(i));
+            gen.writeString(u.values().get(i));
+            gen.writeEndArray();
+        }
+        gen.writeEndArray();
+        gen.writeEndObject();
     }
 
     private void writeRecord(AuditRecord r) throws IOException {

@@ -138,7 +138,12 @@ final class TextEventWriter implements EventWriter {
             String errno = interpreter == null ? null : interpreter.exit(dm.syscall().exit());
             b.append(" syscall_exit=").append(errno != null ? errno : Long.toString(dm.syscall().exit()));
         }
-        b.append(" serial=").append(event.serial());
+        if (dm.origin() == DmEvent.Origin.UEVENT) {
+            // No audit serial: the kernel reported this by uevent only (or first); say so.
+            b.append(" origin=uevent seqnum=").append(dm.uevent().seqnum());
+        } else {
+            b.append(" serial=").append(event.serial());
+        }
         return b.toString();
     }
 

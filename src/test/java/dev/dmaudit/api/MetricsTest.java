@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** A kernel lost count that cannot be read is unknown, never 0 (a CAP_AUDIT_READ-only service). */
 class MetricsTest {
     private static Metrics lost(OptionalLong delta) {
-        return new Metrics(0, 0, 0, 0, 0, 0, 0, 0, delta, 0, 0, 0, 0, 0, 0, 0, 0, java.util.List.of());
+        return new Metrics(0, 0, 0, 0, 0, 0, 0, 0, delta, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, java.util.List.of());
     }
 
     @Test

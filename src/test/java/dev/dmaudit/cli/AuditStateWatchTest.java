@@ -15,7 +15,7 @@ class AuditStateWatchTest {
     private final StringWriter out = new StringWriter();
 
     private static Metrics enobufs(long n) {
-        return new Metrics(0, 0, 0, 0, 0, 0, 0, n, java.util.OptionalLong.empty(), 0, 0, 0, 0, 0, 0, 0, 0, java.util.List.of());
+        return new Metrics(0, 0, 0, 0, 0, 0, 0, n, java.util.OptionalLong.empty(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, java.util.List.of());
     }
 
     private AuditStateWatch watch() {

@@ -25,6 +25,8 @@ class ListenCommandTest {
     /** Hands out the capture's multicast datagrams, then idles until closed. */
     static final class Replay implements RecordSource {
         private final Deque<byte[]> pending = new ArrayDeque<>();
+        /** Kernel uevents for the source's second channel. */
+        final Deque<byte[]> uevents = new ArrayDeque<>();
         private volatile boolean closed;
 
         Replay(String mode) {
@@ -58,10 +60,45 @@ class ListenCommandTest {
         }
 
         @Override
+        public synchronized int receiveUevent(byte[] buf) {
+            byte[] u = uevents.poll();
+            if (u == null) {
+                return closed ? -1 : 0;
+            }
+            System.arraycopy(u, 0, buf, 0, u.length);
+            return u.length;
+        }
+
+        @Override
         public synchronized void close() {
             closed = true;
             notifyAll();
         }
+    }
+
+    /** The real dm-verity corruption uevent (ignore_corruption mode gives nothing else) is an event; --no-uevents drops it. */
+    @Test
+    void verityUeventIsPrintedWithItsOriginUnlessNoUevents(@TempDir Path dir) throws IOException {
+        byte[] verity = dev.dmaudit.record.UeventParserTest.captured().get(3);
+        ListenCommand.factory = b -> {
+            Replay r = new Replay("multicast");
+            r.uevents.add(verity);
+            return b.source(r).resolveDeviceNames(false).build();
+        };
+        Path json = dir.resolve("on.jsonl");
+        assertThat(CliRun.run("listen", "--format", "json", "--timeout", "3s", "--output", json.toString()).exitCode()).isZero();
+        List<String> u = Files.readAllLines(json).stream().filter(l -> l.contains("\"origin\":\"uevent\"")).toList();
+        assertThat(u).hasSize(1);
+        assertThat(u.get(0)).startsWith("{\"serial\":0,").contains("\"kind\":\"dm_data\"", "\"device\":\"254:0\"",
+                "\"op\":\"verify-data\"", "\"sector\":5", "[\"DM_VERITY_ERR_BLOCK_NR\",\"0,5\"]", "\"records\":[]");
+        Path text = dir.resolve("on.txt");
+        CliRun t = CliRun.run("listen", "--timeout", "3s", "--stats", "--output", text.toString());
+        assertThat(Files.readAllLines(text)).filteredOn(l -> l.contains("origin=uevent"))
+                .singleElement().asString().contains("254:0 verity/verify-data sector=5 FAILED origin=uevent seqnum=");
+        assertThat(t.err()).contains("uevents=1 uevents_deduplicated=0 uevents_malformed=0 uevent_enobufs=0");
+        Path off = dir.resolve("off.jsonl");
+        assertThat(CliRun.run("listen", "--no-uevents", "--format", "json", "--timeout", "2s", "--output", off.toString()).exitCode()).isZero();
+        assertThat(Files.readAllLines(off)).isNotEmpty().noneMatch(l -> l.contains("uevent"));
     }
 
     @BeforeEach

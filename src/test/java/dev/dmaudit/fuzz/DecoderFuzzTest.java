@@ -9,11 +9,17 @@ import dev.dmaudit.record.NetlinkFrames;
 import dev.dmaudit.record.NetlinkMessage;
 import dev.dmaudit.record.RecordTypes;
 import dev.dmaudit.record.TypeMapping;
+import dev.dmaudit.record.Uevent;
+import dev.dmaudit.record.UeventParser;
+import dev.dmaudit.event.DmEvent;
+import dev.dmaudit.event.Event;
+import dev.dmaudit.event.VerityUevents;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Coverage-guided fuzzing of the decoder's three entry points. The property: on any input the
+ * Coverage-guided fuzzing of the decoder's entry points (datagrams, record payloads, log lines,
+ * uevents). The property: on any input the
  * decoder returns or throws {@link MalformedRecordException}, nothing else; it does not hang
  * ({@code @Timeout} becomes libFuzzer's per-input {@code -timeout}); and no structure it builds
  * is larger than a small multiple of the input ({@link DecoderChecks}).
@@ -124,5 +130,29 @@ class DecoderFuzzTest {
             }
         }
         checks.finish();
+    }
+
+    /**
+     * A kernel uevent datagram through {@link UeventParser} and, when it decodes, {@link VerityUevents}:
+     * only MalformedRecordException, bounded variables, and text no longer than the input.
+     */
+    @FuzzTest(maxDuration = "5m")
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void uevents(byte[] datagram) {
+        Uevent u;
+        try {
+            u = UeventParser.parse(datagram, 0, datagram.length);
+        } catch (MalformedRecordException e) {
+            return;
+        }
+        DecoderChecks.check(u.keys().size() <= UeventParser.MAX_VARIABLES, "too many variables");
+        int chars = u.action().length() + u.devpath().length();
+        for (int i = 0; i < u.keys().size(); i++) {
+            chars += u.keys().get(i).length() + u.values().get(i).length();
+        }
+        DecoderChecks.check(chars <= datagram.length, "more text than input");
+        u.seqnum();
+        Event e = VerityUevents.from(u, 0);
+        DecoderChecks.check(e == null || e.dm().origin() == DmEvent.Origin.UEVENT, "origin");
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 /** The metrics endpoint fed the real kernel capture's events, scraped over HTTP, checked by promtool. */
 @Timeout(60)
 class PrometheusSinkTest {
-    private static final Metrics LISTENER = new Metrics(90, 200, 1, 40, 39, 2, 0, 3, OptionalLong.of(5), 0, 0, 0, 0, 0, 0, 0, 0,
+    private static final Metrics LISTENER = new Metrics(90, 200, 1, 40, 39, 2, 0, 3, OptionalLong.of(5), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             List.of(new SinkCounters("journald", 37, 2, 1), new SinkCounters("exec", 4, 0, 0)));
 
     private static PrometheusSink sink(int maxDevices, Metrics m) throws Exception {
