@@ -14,6 +14,9 @@ module dev.dmaudit {
     // Static: only the CLI (cli, sink's JSON writer) needs them; an embedder's module graph may lack them.
     requires static com.fasterxml.jackson.core;
     requires static info.picocli;
+    // Static: only the history (listen --history, report, check, ack) uses SQLite.
+    requires static java.sql;
+    requires static org.xerial.sqlitejdbc;
     requires jdk.unsupported; // sun.misc.Signal: SIGINT/SIGTERM as a normal end of `listen`
 
     exports dev.dmaudit.api;

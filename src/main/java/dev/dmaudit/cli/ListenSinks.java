@@ -18,6 +18,9 @@ final class ListenSinks {
     @Mixin
     HookOptions hooks = new HookOptions();
 
+    @Mixin
+    HistoryOptions history = new HistoryOptions();
+
     /**
      * What the outputs may need from the listen command.
      *
@@ -40,7 +43,26 @@ final class ListenSinks {
         if (exec != null) {
             sinks.add(exec);
         }
+        addIfOn(sinks, history.open()); // its counters; the events reach it through gate()
         return sinks;
+    }
+
+    private static void addIfOn(List<Sink> sinks, Sink s) {
+        if (s != null) {
+            sinks.add(s);
+        }
+    }
+
+    /**
+     * Puts what must see an event before the main output does in front of it: the history, so
+     * that every event the output shows is already committed (kill -9 loses nothing reported).
+     *
+     * @param output  the main output
+     * @param context what the outputs may need
+     * @return the sink to deliver to instead of {@code output}
+     */
+    Sink gate(Sink output, Context context) {
+        return history.gate(output, context);
     }
 
     /**

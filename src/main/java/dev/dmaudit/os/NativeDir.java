@@ -135,6 +135,36 @@ public final class NativeDir {
         return installed == null ? null : installed.resolve(library).toString();
     }
 
+    /** sqlite-jdbc's native library, in the installed directory (the history store, optional). */
+    static final String SQLITE_LIBRARY = "libsqlitejdbc.so";
+
+    /**
+     * Points sqlite-jdbc (the history store) at the same verified place as JNA, before its driver
+     * class loads: from the installed directory it loads {@value #SQLITE_LIBRARY} in place
+     * ({@code org.sqlite.lib.path}/{@code org.sqlite.lib.name}, checked like JNA's libraries);
+     * otherwise it extracts into the verified extraction directory ({@code org.sqlite.tmpdir} =
+     * {@code jna.tmpdir}), never {@code java.io.tmpdir}. Calls {@link #prepare()} first.
+     *
+     * @throws UnsafeNativeDirException when no safe directory exists or the installed library is unsafe or missing
+     */
+    public static synchronized void prepareSqlite() {
+        prepare();
+        if (installed != null) {
+            Path lib = installed.resolve(SQLITE_LIBRARY);
+            String why = installedFileRefusal(lib, effectiveUid());
+            if (why != null) {
+                throw new UnsafeNativeDirException(INSTALLED_PROPERTY + "=" + installed + ": " + lib + ": " + why);
+            }
+            System.setProperty("org.sqlite.lib.path", installed.toString());
+            System.setProperty("org.sqlite.lib.name", SQLITE_LIBRARY);
+        } else {
+            // A -Dorg.sqlite.lib.path from the environment (DMAUDIT_JAVA_OPTS) must not pick root's library.
+            System.clearProperty("org.sqlite.lib.path");
+            System.clearProperty("org.sqlite.lib.name");
+        }
+        System.setProperty("org.sqlite.tmpdir", System.getProperty(PROPERTY));
+    }
+
     /**
      * The extraction directories to try, in order. Root gets {@code /var/cache/dmaudit} only: the
      * environment of a root process may come from an unprivileged user ({@code su} without
@@ -246,20 +276,29 @@ public final class NativeDir {
         }
         for (String f : INSTALLED_FILES) {
             Path p = dir.resolve(f);
-            try {
-                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                // The directory's chain is verified, so nobody but root (or us) can swap p after this.
-                why = a.isRegularFile() ? TrustedPath.refusal(a, uid, false) : "not a regular file";
-            } catch (NoSuchFileException e) {
-                why = "missing";
-            } catch (IOException e) {
-                why = "cannot inspect: " + TrustedPath.reason(e);
-            }
+            why = installedFileRefusal(p, uid);
             if (why != null) {
                 return p + ": " + why;
             }
         }
         return null;
+    }
+
+    /**
+     * @param p   a library in a verified installed directory
+     * @param uid the effective uid
+     * @return null when it is a regular file of root (or us) nobody else can write, else why not
+     */
+    private static String installedFileRefusal(Path p, int uid) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            // The directory's chain is verified, so nobody but root (or us) can swap p after this.
+            return a.isRegularFile() ? TrustedPath.refusal(a, uid, false) : "not a regular file";
+        } catch (NoSuchFileException e) {
+            return "missing";
+        } catch (IOException e) {
+            return "cannot inspect: " + TrustedPath.reason(e);
+        }
     }
 
     /** @return the effective uid from /proc/self/status, or -1 when unreadable */
