@@ -76,10 +76,7 @@ public final class HistorySink implements Sink {
         }
     };
     private PreparedStatement insertEvent;
-    private PreparedStatement upsertDevice;
-    private PreparedStatement upsertOp;
-    private PreparedStatement upsertSector;
-    private PreparedStatement upsertFile;
+    private Aggregates aggregates;
     private PreparedStatement touchSession;
     private PreparedStatement sessionCounters;
     private long session = -1;
@@ -226,22 +223,7 @@ public final class HistorySink implements Sink {
             }
             insertEvent = c.prepareStatement("INSERT INTO events(session_id, time_ms, serial, idx, kind, device, name, uuid, module, op,"
                     + " sector, result, error_msg, pid, uid, comm, exe, count, location) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-            upsertDevice = c.prepareStatement("INSERT INTO devices(device, name, uuid, events, failures, control_failures, first_seen,"
-                    + " last_seen, first_failure, last_failure) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET"
-                    + " name = coalesce(excluded.name, name), uuid = coalesce(excluded.uuid, uuid), events = events + excluded.events,"
-                    + " failures = failures + excluded.failures, control_failures = control_failures + excluded.control_failures,"
-                    + " first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),"
-                    + " first_failure = min(coalesce(first_failure, excluded.first_failure), coalesce(excluded.first_failure, first_failure)),"
-                    + " last_failure = max(coalesce(last_failure, excluded.last_failure), coalesce(excluded.last_failure, last_failure))");
-            upsertOp = c.prepareStatement("INSERT INTO device_ops(device, module, op, result, count, first_seen, last_seen)"
-                    + " VALUES (?,?,?,?,?,?,?) ON CONFLICT(device, module, op, result) DO UPDATE SET count = count + excluded.count,"
-                    + " first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)");
-            upsertSector = c.prepareStatement("INSERT INTO sectors(device, sector, failures, first_seen, last_seen) VALUES (?,?,?,?,?)"
-                    + " ON CONFLICT(device, sector) DO UPDATE SET failures = failures + excluded.failures,"
-                    + " first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)");
-            upsertFile = c.prepareStatement("INSERT INTO files(device, location, failures, first_seen, last_seen) VALUES (?,?,?,?,?)"
-                    + " ON CONFLICT(device, location) DO UPDATE SET failures = failures + excluded.failures,"
-                    + " first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)");
+            aggregates = new Aggregates(c);
             touchSession = c.prepareStatement("UPDATE sessions SET updated = ?, stored = stored + ? WHERE id = ?");
             sessionCounters = c.prepareStatement("UPDATE sessions SET datagrams = ?, records = ?, events = ?, dropped_queue = ?,"
                     + " enobufs = ?, kernel_lost_delta = ?, sink_dropped = ?, sink_failed = ?, sinks = ? WHERE id = ?");
@@ -342,53 +324,11 @@ public final class HistorySink implements Sink {
             }
             s.setLong(18, n);
             s.setString(19, loc);
-            s.executeUpdate();
-            if (device == null) {
-                continue;
-            }
-            boolean dataFailure = data && !ok;
-            PreparedStatement d = upsertDevice;
-            d.setString(1, device);
-            d.setString(2, name);
-            d.setString(3, uuid);
-            d.setLong(4, n);
-            d.setLong(5, dataFailure ? n : 0);
-            d.setLong(6, !data && !ok ? n : 0);
-            d.setLong(7, first);
-            d.setLong(8, last);
-            setLong(d, 9, dataFailure ? first : null);
-            setLong(d, 10, dataFailure ? last : null);
-            d.executeUpdate();
-            PreparedStatement o = upsertOp;
-            o.setString(1, device);
-            o.setString(2, r.module());
-            o.setString(3, r.op());
-            o.setString(4, ok ? "ok" : "failed");
-            o.setLong(5, n);
-            o.setLong(6, first);
-            o.setLong(7, last);
-            o.executeUpdate();
-            if (dataFailure && sector != null) {
-                upsert(upsertSector, device, sector, null, n, first, last);
-            }
-            if (dataFailure && loc != null) {
-                upsert(upsertFile, device, null, loc, n, first, last);
+            s.addBatch();
+            if (device != null) {
+                aggregates.add(device, name, uuid, r.module(), r.op(), data, ok, sector, loc, n, first, last);
             }
         }
-    }
-
-    private static void upsert(PreparedStatement s, String device, Long sector, String loc, long n, long first, long last)
-            throws SQLException {
-        s.setString(1, device);
-        if (sector != null) {
-            s.setLong(2, sector);
-        } else {
-            s.setString(2, loc);
-        }
-        s.setLong(3, n);
-        s.setLong(4, first);
-        s.setLong(5, last);
-        s.executeUpdate();
     }
 
     private static void setLong(PreparedStatement s, int i, Long v) throws SQLException {
@@ -422,6 +362,8 @@ public final class HistorySink implements Sink {
             touchSession.setLong(1, now);
             touchSession.setLong(2, uncommitted);
             touchSession.setLong(3, session);
+            insertEvent.executeBatch();
+            aggregates.write();
             touchSession.executeUpdate();
             if (now - lastMetricsMs >= METRICS_EVERY_MS) {
                 lastMetricsMs = now;
@@ -500,6 +442,9 @@ public final class HistorySink implements Sink {
         inTransaction = false;
         if (store == null) {
             return;
+        }
+        if (aggregates != null) {
+            aggregates.clear();
         }
         store.rollbackQuietly();
         String why = e instanceof SQLException se ? HistoryException.of(store.path(), "cannot store events", se).getMessage()
