@@ -90,6 +90,8 @@ DESTDIR ?=
 LIBDIR  := $(PREFIX)/lib/dmaudit
 PICOCLI_VERSION := $(shell sed -n 's:.*<picocli.version>\(.*\)</picocli.version>.*:\1:p' pom.xml)
 GEN     := target/install
+# sqlite-jdbc's folder for this machine (the history's SQLite, loaded in place when installed).
+SQLITE_ARCH := $(subst arm64,aarch64,$(shell uname -m))
 
 # Man pages from the picocli model: picocli-codegen's ManPageGenerator writes AsciiDoc, asciidoctor
 # turns it into troff (one page per command: dmaudit.1, dmaudit-listen.1, ...).
@@ -112,14 +114,15 @@ $(JAR):
 
 install: man completion
 	rm -rf $(GEN)/native && mkdir -p $(GEN)/native
-	cd $(GEN)/native && unzip -q -j ../../dmaudit-all.jar com/sun/jna/$(PLATFORM)/libjnidispatch.so $(PLATFORM)/libdmaudit.so
+	cd $(GEN)/native && unzip -q -j ../../dmaudit-all.jar com/sun/jna/$(PLATFORM)/libjnidispatch.so $(PLATFORM)/libdmaudit.so \
+	  org/sqlite/native/Linux/$(SQLITE_ARCH)/libsqlitejdbc.so
 	sed 's|@LIBDIR@|$(LIBDIR)|g' contrib/dmaudit-installed.in > $(GEN)/dmaudit
 	sed 's|^ExecStart=/usr/local/bin/dmaudit |ExecStart=$(PREFIX)/bin/dmaudit |' contrib/dmaudit.service > $(GEN)/dmaudit.service
 	install -d -m 0755 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/native $(DESTDIR)$(PREFIX)/bin \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 0644 $(JAR) $(DESTDIR)$(LIBDIR)/dmaudit.jar
-	install -m 0755 $(GEN)/native/libjnidispatch.so $(GEN)/native/libdmaudit.so $(DESTDIR)$(LIBDIR)/native/
+	install -m 0755 $(GEN)/native/libjnidispatch.so $(GEN)/native/libdmaudit.so $(GEN)/native/libsqlitejdbc.so $(DESTDIR)$(LIBDIR)/native/
 	install -m 0755 $(GEN)/dmaudit $(DESTDIR)$(PREFIX)/bin/dmaudit
 	install -m 0644 $(GEN)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 $(GEN)/dmaudit.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/dmaudit

@@ -142,8 +142,9 @@ public final class NativeDir {
      * Points sqlite-jdbc (the history store) at the same verified place as JNA, before its driver
      * class loads: from the installed directory it loads {@value #SQLITE_LIBRARY} in place
      * ({@code org.sqlite.lib.path}/{@code org.sqlite.lib.name}, checked like JNA's libraries);
-     * otherwise it extracts into the verified extraction directory ({@code org.sqlite.tmpdir} =
-     * {@code jna.tmpdir}), never {@code java.io.tmpdir}. Calls {@link #prepare()} first.
+     * otherwise we unpack it once into the verified extraction directory ({@code jna.tmpdir}),
+     * named by its content hash, and the driver loads that copy; never {@code java.io.tmpdir}.
+     * Calls {@link #prepare()} first.
      *
      * @throws UnsafeNativeDirException when no safe directory exists or the installed library is unsafe or missing
      */
@@ -158,11 +159,52 @@ public final class NativeDir {
             System.setProperty("org.sqlite.lib.path", installed.toString());
             System.setProperty("org.sqlite.lib.name", SQLITE_LIBRARY);
         } else {
-            // A -Dorg.sqlite.lib.path from the environment (DMAUDIT_JAVA_OPTS) must not pick root's library.
-            System.clearProperty("org.sqlite.lib.path");
-            System.clearProperty("org.sqlite.lib.name");
+            // Our own copy, never one named by -Dorg.sqlite.lib.path (DMAUDIT_JAVA_OPTS, the environment).
+            Path dir = Path.of(System.getProperty(PROPERTY));
+            String name = unpackSqlite(dir);
+            System.setProperty("org.sqlite.lib.path", dir.toString());
+            System.setProperty("org.sqlite.lib.name", name);
         }
+        // Should the driver unpack after all, only into the verified directory, never java.io.tmpdir.
         System.setProperty("org.sqlite.tmpdir", System.getProperty(PROPERTY));
+    }
+
+    /**
+     * Copies sqlite-jdbc's library for this machine from the class path into the verified
+     * extraction directory under a name made of its content hash, once: the driver's own unpacking
+     * writes a new randomly named copy per process and leaves it behind when the process is
+     * killed. Written to a temporary name and renamed, so a reader never sees a partial file.
+     *
+     * @param dir the verified extraction directory
+     * @return the file name in {@code dir}
+     * @throws UnsafeNativeDirException when the library is not on the class path or cannot be written
+     */
+    private static String unpackSqlite(Path dir) {
+        String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
+        String resource = "org/sqlite/native/Linux/" + arch + "/" + SQLITE_LIBRARY;
+        ClassLoader cl = NativeDir.class.getClassLoader();
+        try (java.io.InputStream in = cl == null ? ClassLoader.getSystemResourceAsStream(resource) : cl.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UnsafeNativeDirException("no " + resource + " on the class path (sqlite-jdbc missing, or no build for " + arch + ")");
+            }
+            byte[] lib = in.readAllBytes();
+            String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(lib), 0, 8);
+            String name = "libsqlitejdbc-" + hash + ".so";
+            Path target = dir.resolve(name);
+            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && java.util.Arrays.equals(Files.readAllBytes(target), lib)) {
+                return name;
+            }
+            Path tmp = Files.createTempFile(dir, ".libsqlitejdbc-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try {
+                Files.write(tmp, lib);
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return name;
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new UnsafeNativeDirException("cannot unpack " + resource + " into " + dir + ": " + e.getMessage());
+        }
     }
 
     /**
