@@ -5,7 +5,7 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz install uninstall man completion test-install
+.PHONY: all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e e2e-history demo e2e-prep fuzz install uninstall man completion test-install
 
 all: build
 
@@ -79,6 +79,11 @@ e2e-prep:
 
 e2e: build
 	e2e/run-e2e $(E2E_OUT)
+
+# The device health history on the real kernel (issue 12): listen --history, report, check, ack.
+e2e-history: build e2e-prep
+	E2E_TIMEOUT=$${E2E_TIMEOUT:-900} e2e/run-vm e2e/guest/history.sh $(E2E_OUT)-history
+	e2e/check-e2e $(E2E_OUT)-history --check history
 
 # Same VM run, with the procedure's steps and the listener's records printed live.
 demo: build
