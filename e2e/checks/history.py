@@ -73,4 +73,9 @@ def check(t, file):
     t.ok(rc(c3) == "2" and f"{new} unacknowledged data failure" in c3 and "on 1 device: " + hb in c3,
          "check after a new corruption on hB: CRITICAL for hB alone", c3.strip())
     err = open(t.path("history-listener.stderr"), errors="replace").read()
-    t.ok("sink.history.failed=0" in err and "rc=0" in err, "the listener stored everything and stopped cleanly", err[-400:])
+    lrc = open(t.path("history-listener.rc")).read().strip() if os.path.exists(t.path("history-listener.rc")) else "?"
+    last = [l for l in err.splitlines() if l.startswith("dmaudit: stats ")][-1:]
+    t.ok(lrc == "rc=0" and last and "sink.history.failed=0" in last[0] and "sink.output.failed=0" in last[0],
+         "the listener stopped cleanly on SIGTERM (exit 0) and stored everything", lrc + " " + err[-300:])
+    sessions = json.load(open(t.path("history-report2.json")))["sessions"]
+    t.ok(sessions == 1, f"one listener session recorded ({sessions})")

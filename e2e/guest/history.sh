@@ -32,7 +32,8 @@ corrupt() {
 # readsec MAP SECTOR: one direct read of one sector (fails with EIO on a corrupted one).
 readsec() { dd if=/dev/mapper/$1 of=/dev/null bs=512 count=1 skip="$2" iflag=direct 2>>"$log"; true; }
 
-dmaudit listen --format json --output "$OUT/history-listen.jsonl" --history "$DB" --stats \
+# exec all the way down (bin/dmaudit execs java): $! is the JVM, which SIGTERM must reach.
+(cd "$REPO" && exec bin/dmaudit listen --format json --output "$OUT/history-listen.jsonl" --history "$DB" --stats) \
   >"$OUT/history-listener.stdout" 2>"$OUT/history-listener.stderr" &
 lis=$!
 for ((i = 0; i < 900; i++)); do grep -q 'dmaudit: listening' "$OUT/history-listener.stderr" 2>/dev/null && break; sleep 0.2; done
@@ -83,7 +84,7 @@ SECTORS[hB]="777 5000"
 truth "$OUT/history-truth2.txt"
 dmaudit check --history "$DB" >"$OUT/history-check3.txt" 2>>"$log"; echo "rc=$?" >>"$OUT/history-check3.txt"
 
-kill -TERM $lis; wait $lis; echo "rc=$?" >>"$OUT/history-listener.stderr"
+kill -TERM $lis; wait $lis; echo "rc=$?" >"$OUT/history-listener.rc"
 dmaudit report --history "$DB" --format json >"$OUT/history-report2.json" 2>>"$log"; say "report after stop rc=$?"
 
 for name in hA hB hC; do integritysetup close $name >>"$log" 2>&1; losetup -d "${LOOPS[$name]}"; done

@@ -60,8 +60,9 @@ public final class HistoryReader {
      * @param stopped  epoch ms, or null when it did not stop cleanly (killed, crashed) or still runs
      * @param stored   events it stored
      * @param losses   what it lost, in --stats words ({@code dropped_queue=3 enobufs=1 …}), empty when nothing
+     * @param kernelLost growth of the kernel's lost counter during it, or null when unknown
      */
-    public record Session(long id, long started, long updated, Long stopped, long stored, String losses) {
+    public record Session(long id, long started, long updated, Long stopped, long stored, String losses, Long kernelLost) {
     }
 
     /**
@@ -188,15 +189,16 @@ public final class HistoryReader {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     StringBuilder losses = new StringBuilder();
-                    String[] names = {"dropped_queue", "enobufs", "kernel_lost_delta", "sink_dropped", "sink_failed"};
+                    String[] names = {"dropped_queue", "enobufs", "sink_dropped", "sink_failed"};
+                    int[] columns = {6, 7, 9, 10};
                     for (int i = 0; i < names.length; i++) {
-                        long v = rs.getLong(6 + i);
+                        long v = rs.getLong(columns[i]);
                         if (v > 0) {
                             losses.append(losses.length() == 0 ? "" : " ").append(names[i]).append('=').append(v);
                         }
                     }
                     out.add(new Session(rs.getLong(1), rs.getLong(2), rs.getLong(3), nullable(rs, 4),
-                            rs.getLong(5), losses.toString()));
+                            rs.getLong(5), losses.toString(), nullable(rs, 8)));
                 }
             }
         } catch (SQLException e) {
@@ -228,8 +230,15 @@ public final class HistoryReader {
                     out.add(new Gap(end, next.started(), "no listener between session " + s.id() + " and session " + next.id()));
                 }
             }
+            long end = s.stopped() != null ? s.stopped() : s.updated();
             if (!s.losses().isEmpty()) {
-                out.add(new Gap(s.started(), s.stopped() != null ? s.stopped() : s.updated(), "session " + s.id() + " lost events: " + s.losses()));
+                out.add(new Gap(s.started(), end, "session " + s.id() + " lost events: " + s.losses()));
+            }
+            if (s.kernelLost() != null && s.kernelLost() > 0) {
+                // Not necessarily ours: the kernel counts records it dropped from its own queues
+                // (e.g. those held for an audit daemon), which a multicast listener may have received.
+                out.add(new Gap(s.started(), end, "session " + s.id() + ": the kernel's lost counter grew by " + s.kernelLost()
+                        + " (records it dropped from its own queues; a loss for the audit daemon, not necessarily for a multicast listener)"));
             }
         }
         return out;

@@ -236,8 +236,8 @@ public final class HistorySink implements Sink {
     public void accept(Event event) throws IOException {
         if (!broken && event.dm() != null) {
             try {
+                uncommitted++; // before insert: a failure counts this event with the uncommitted ones
                 insert(event);
-                uncommitted++;
             } catch (SQLException e) {
                 fail(e);
             }

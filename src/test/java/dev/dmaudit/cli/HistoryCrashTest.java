@@ -48,6 +48,7 @@ class HistoryCrashTest {
         int killedWhileWriting = 0;
         for (int i = 1; i <= kills; i++) {
             long first = i * SPAN;
+            long sizeBefore = Files.exists(out) ? Files.size(out) : 0;
             Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
                     "-cp", System.getProperty("java.class.path"), HistoryCrashChild.class.getName(), db.toString(), out.toString(),
                     Long.toString(first))
@@ -55,12 +56,12 @@ class HistoryCrashTest {
                     .redirectError(dir.resolve("child.err").toFile())
                     .start();
             // Random moments: one kill in ten anywhere in the start-up (store being created or
-            // migrated, session row), the others 100..900 ms into the bursts.
+            // migrated, session row), the others 0..600 ms after the run's first events reached the output.
             if (random.nextInt(10) == 0) {
                 Thread.sleep(random.nextInt(1500));
             } else {
-                awaitListening(dir.resolve("child.err"), p);
-                Thread.sleep(100 + random.nextInt(800));
+                awaitOutput(out, sizeBefore, p, dir.resolve("child.err"));
+                Thread.sleep(random.nextInt(600));
             }
             p.destroyForcibly(); // SIGKILL on Linux
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -74,15 +75,16 @@ class HistoryCrashTest {
         assertThat(killedWhileWriting).as("kills that found events stored, seed " + seed).isGreaterThan(kills * 2 / 3);
     }
 
-    private static void awaitListening(Path err, Process p) throws IOException, InterruptedException {
+    /** Waits until this run's first events reached the output (so the kill lands among bursts). */
+    private static void awaitOutput(Path out, long sizeBefore, Process p, Path err) throws IOException, InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (p.isAlive() && System.nanoTime() < end) {
-            if (Files.readString(err).contains("dmaudit: listening")) {
+            if (Files.exists(out) && Files.size(out) > sizeBefore) {
                 return;
             }
-            Thread.sleep(10);
+            Thread.sleep(5);
         }
-        throw new AssertionError("the child did not start listening: " + Files.readString(err));
+        throw new AssertionError("the child wrote no event: " + Files.readString(err));
     }
 
     /** @return whether this run stored anything */
