@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The aggregate changes of one transaction, summed in memory and written as one upsert per
  * device, op, sector and file just before the commit: a burst of events on a few devices costs a
- * few statements instead of three per event (the store's CPU per event fell by about half).
+ * few statements instead of three per event (HistoryBench, 300,000 events: 7.7 s of user CPU
+ * before, 5.6 s after, JVM start included).
  */
 final class Aggregates {
     /** A count with its time span; failure times only for devices. */
