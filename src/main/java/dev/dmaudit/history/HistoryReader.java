@@ -84,7 +84,8 @@ public final class HistoryReader {
 
     /**
      * @param device  MAJ:MIN or a dm name, or null for every device
-     * @param sinceMs count from this time (raw rows), or null for all time (aggregates)
+     * @param sinceMs count from this time (raw rows; from the aggregates when it is before every
+     *                event), or null for all time (aggregates)
      * @param top     how many top sectors and files per device
      * @return the devices, most unacknowledged failures first, then by device
      * @throws IOException on a database failure
@@ -92,6 +93,14 @@ public final class HistoryReader {
     public List<Device> devices(String device, Long sinceMs, int top) throws IOException {
         Connection c = store.connection();
         List<Device> out = new ArrayList<>();
+        try {
+            // A start before every event asks for all time: the aggregates say it without a scan.
+            if (sinceMs != null && sinceMs <= store.count("SELECT coalesce(min(first_seen), " + Long.MAX_VALUE + ") FROM devices")) {
+                sinceMs = null;
+            }
+        } catch (SQLException e) {
+            throw HistoryException.of(store.path(), "cannot read devices", e);
+        }
         String sql = sinceMs == null
                 ? "SELECT device, name, uuid, events, failures, control_failures,"
                         + " (SELECT count(*) FROM sectors s WHERE s.device = d.device), first_seen, last_seen, last_failure,"

@@ -89,8 +89,9 @@ class HistoryStoreTest {
             assertThat(all).extracting(HistoryReader.Device::distinctSectors).containsExactly(50L, 50L);
             assertThat(all.get(1).controlFailures()).isEqualTo(1);
             assertThat(all.get(0).topSectors()).hasSize(3).allMatch(sp -> sp.failures() == 50);
-            // --since counts what is left of the raw rows.
-            assertThat(r.devices(null, T0, 3)).extracting(HistoryReader.Device::failures)
+            // --since counts what is left of the raw rows; a start before every event is all time.
+            assertThat(r.devices(null, T0, 3)).extracting(HistoryReader.Device::failures).containsExactly(2500L, 2500L);
+            assertThat(r.devices(null, T0 + 1, 3)).extracting(HistoryReader.Device::failures)
                     .containsExactly((2000L - deleted) / 2, (2000L - deleted) / 2);
         }
     }
