@@ -82,7 +82,7 @@ e2e: build
 
 # The device health history on the real kernel (issue 12): listen --history, report, check, ack.
 e2e-history: build e2e-prep
-	E2E_TIMEOUT=$${E2E_TIMEOUT:-900} e2e/run-vm e2e/guest/history.sh $(E2E_OUT)-history
+	E2E_TIMEOUT=$${E2E_TIMEOUT:-1500} e2e/run-vm e2e/guest/history.sh $(E2E_OUT)-history
 	e2e/check-e2e $(E2E_OUT)-history --check history
 
 # Same VM run, with the procedure's steps and the listener's records printed live.
