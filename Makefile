@@ -5,7 +5,7 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e demo e2e-prep fuzz install uninstall man completion test-install gen-tables
+.PHONY: all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e e2e-history demo e2e-prep fuzz install uninstall man completion test-install gen-tables
 
 all: build
 
@@ -93,6 +93,11 @@ e2e: build
 	E2E_KERNEL=$(KERNEL) e2e/run-e2e $(E2E_OUT)
 	E2E_KERNEL=$(KERNEL) e2e/run-locate $(E2E_OUT)-locate
 
+# The device health history on the real kernel (issue 12): listen --history, report, check, ack.
+e2e-history: build e2e-prep
+	E2E_TIMEOUT=$${E2E_TIMEOUT:-1500} e2e/run-vm e2e/guest/history.sh $(E2E_OUT)-history
+	e2e/check-e2e $(E2E_OUT)-history --check history
+
 # Same VM run, with the procedure's steps and the listener's records printed live.
 demo: build
 	E2E_KERNEL=$(KERNEL) E2E_DEMO=1 e2e/run-e2e $(E2E_OUT)
@@ -103,6 +108,8 @@ DESTDIR ?=
 LIBDIR  := $(PREFIX)/lib/dmaudit
 PICOCLI_VERSION := $(shell sed -n 's:.*<picocli.version>\(.*\)</picocli.version>.*:\1:p' pom.xml)
 GEN     := target/install
+# sqlite-jdbc's folder for this machine (the history's SQLite, loaded in place when installed).
+SQLITE_ARCH := $(subst arm64,aarch64,$(shell uname -m))
 
 # Man pages from the picocli model: picocli-codegen's ManPageGenerator writes AsciiDoc, asciidoctor
 # turns it into troff (one page per command: dmaudit.1, dmaudit-listen.1, ...).
@@ -125,7 +132,8 @@ $(JAR):
 
 install: man completion
 	rm -rf $(GEN)/native && mkdir -p $(GEN)/native
-	cd $(GEN)/native && unzip -q -j ../../dmaudit-all.jar com/sun/jna/$(PLATFORM)/libjnidispatch.so $(PLATFORM)/libdmaudit.so
+	cd $(GEN)/native && unzip -q -j ../../dmaudit-all.jar com/sun/jna/$(PLATFORM)/libjnidispatch.so $(PLATFORM)/libdmaudit.so \
+	  org/sqlite/native/Linux/$(SQLITE_ARCH)/libsqlitejdbc.so
 	sed 's|@LIBDIR@|$(LIBDIR)|g' contrib/dmaudit-installed.in > $(GEN)/dmaudit
 	sed -e 's|^ExecStart=/usr/local/bin/dmaudit |ExecStart=$(PREFIX)/bin/dmaudit |' \
 	  -e 's|--exec /usr/local/lib/dmaudit/hooks/|--exec $(LIBDIR)/hooks/|' contrib/dmaudit.service > $(GEN)/dmaudit.service
@@ -133,7 +141,7 @@ install: man completion
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 0644 $(JAR) $(DESTDIR)$(LIBDIR)/dmaudit.jar
-	install -m 0755 $(GEN)/native/libjnidispatch.so $(GEN)/native/libdmaudit.so $(DESTDIR)$(LIBDIR)/native/
+	install -m 0755 $(GEN)/native/libjnidispatch.so $(GEN)/native/libdmaudit.so $(GEN)/native/libsqlitejdbc.so $(DESTDIR)$(LIBDIR)/native/
 	install -m 0755 $(GEN)/dmaudit $(DESTDIR)$(PREFIX)/bin/dmaudit
 	install -m 0644 $(GEN)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 $(GEN)/dmaudit.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/dmaudit

@@ -19,6 +19,9 @@ module dev.dmaudit {
     requires static io.prometheus.metrics.core;
     requires static io.prometheus.metrics.model;
     requires static io.prometheus.metrics.exporter.httpserver;
+    // Static: only the history (listen --history, report, check, ack) uses SQLite.
+    requires static java.sql;
+    requires static org.xerial.sqlitejdbc;
     requires jdk.unsupported; // sun.misc.Signal: SIGINT/SIGTERM as a normal end of `listen`
 
     exports dev.dmaudit.api;

@@ -26,6 +26,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
                 case "s", "" -> Duration.ofSeconds(n);
                 case "m", "min" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
                 default -> throw new CommandLine.TypeConversionException(
                         "'" + value + "' is not a duration (e.g. 500ms, 30s, 5m, 2h)");
             };

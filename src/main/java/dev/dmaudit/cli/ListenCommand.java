@@ -132,8 +132,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     public Integer call() throws Exception {
         validate();
         java.util.concurrent.atomic.AtomicReference<DmAuditListener> built = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.List<Sink> others = outputs.open(new ListenSinks.Context(options.all, () -> built.get() == null ? null : built.get().metrics(),
-                mode.name().toLowerCase(java.util.Locale.ROOT), () -> built.get() == null ? null : built.get().auditEnabled())); // usage errors first: nothing opened yet
+        ListenSinks.Context context = new ListenSinks.Context(options.all, () -> built.get() == null ? null : built.get().metrics(),
+                mode.name().toLowerCase(java.util.Locale.ROOT), () -> built.get() == null ? null : built.get().auditEnabled());
+        java.util.List<Sink> others = outputs.open(context); // usage errors first: nothing opened yet
         PrintWriter err = spec.commandLine().getErr();
         // The output first: a refused --output must not leave auditing switched on, and opening
         // it never blocks (a FIFO planted at the path is refused, not waited on).
@@ -150,7 +151,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         DmEnricher enricher = enrichStatus ? DmEnricher.withDefaults(DmTooling.dmsetup(Duration.ofSeconds(10))) : null;
         WriterSink writer = options.sink(out, enricher == null ? null : e -> DeviceStatus.of(enricher, e));
         CountDownLatch done = new CountDownLatch(1);
-        UntilCount limited = new UntilCount(writer, count, done);
+        UntilCount limited = new UntilCount(outputs.gate(writer, context), count, done); // the history commits before the output shows
         int priorityBoost = priorityBoost();
         DmAuditException boostRefused = ListenerBuilder.priorityBoostRefusal(priorityBoost);
         ListenerBuilder b = uevents.applyTo(locate.applyTo(options.applyTo(DmAuditListener.builder())))

@@ -3,7 +3,6 @@ package dev.dmaudit.cli;
 import dev.dmaudit.api.Metrics;
 import dev.dmaudit.event.Sink;
 import dev.dmaudit.event.SinkCounters;
-import dev.dmaudit.sink.ExecSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -23,6 +22,9 @@ final class ListenSinks {
     MetricsOptions metrics = new MetricsOptions();
     @Mixin
     SyslogOptions syslog = new SyslogOptions();
+
+    @Mixin
+    HistoryOptions history = new HistoryOptions();
 
     /**
      * What the outputs may need from the listen command.
@@ -44,14 +46,30 @@ final class ListenSinks {
      */
     List<Sink> open(Context context) {
         List<Sink> sinks = new ArrayList<>();
-        ExecSink exec = hooks.sink(context.all());
-        if (exec != null) {
-            sinks.add(exec);
-        }
-        java.util.Optional.ofNullable(journald.sink()).ifPresent(sinks::add);
-        java.util.Optional.ofNullable(metrics.sink(context)).ifPresent(sinks::add);
-        java.util.Optional.ofNullable(syslog.sink()).ifPresent(sinks::add);
+        addIfOn(sinks, hooks.sink(context.all()));
+        addIfOn(sinks, journald.sink());
+        addIfOn(sinks, metrics.sink(context));
+        addIfOn(sinks, syslog.sink());
+        addIfOn(sinks, history.open()); // its counters; the events reach it through gate()
         return sinks;
+    }
+
+    private static void addIfOn(List<Sink> sinks, Sink s) {
+        if (s != null) {
+            sinks.add(s);
+        }
+    }
+
+    /**
+     * Puts what must see an event before the main output does in front of it: the history, so
+     * that every event the output shows is already committed (kill -9 loses nothing reported).
+     *
+     * @param output  the main output
+     * @param context what the outputs may need
+     * @return the sink to deliver to instead of {@code output}
+     */
+    Sink gate(Sink output, Context context) {
+        return history.gate(output, context);
     }
 
     /**

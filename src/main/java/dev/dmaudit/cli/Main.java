@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
                 IntegrityCommand.class,
                 CommandLine.HelpCommand.class,
                 StatusCommand.class,
+                ReportCommand.class,
+                CheckCommand.class,
+                AckCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class,
         })
 public final class Main {
@@ -62,7 +65,8 @@ public final class Main {
      */
     private static final java.util.Map<String, java.util.function.Supplier<Object>> FAST = java.util.Map.of(
             "listen", ListenCommand::new, "decode", DecodeCommand::new, "status", StatusCommand::new,
-            "dm", DmCommand::new, "integrity", IntegrityCommand::new, "locate", LocateCommand::new);
+            "dm", DmCommand::new, "integrity", IntegrityCommand::new, "locate", LocateCommand::new, "report", ReportCommand::new,
+            "check", CheckCommand::new, "ack", AckCommand::new);
 
     /**
      * @param streams standard input and output for every command

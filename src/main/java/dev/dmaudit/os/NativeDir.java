@@ -135,6 +135,78 @@ public final class NativeDir {
         return installed == null ? null : installed.resolve(library).toString();
     }
 
+    /** sqlite-jdbc's native library, in the installed directory (the history store, optional). */
+    static final String SQLITE_LIBRARY = "libsqlitejdbc.so";
+
+    /**
+     * Points sqlite-jdbc (the history store) at the same verified place as JNA, before its driver
+     * class loads: from the installed directory it loads {@value #SQLITE_LIBRARY} in place
+     * ({@code org.sqlite.lib.path}/{@code org.sqlite.lib.name}, checked like JNA's libraries);
+     * otherwise we unpack it once into the verified extraction directory ({@code jna.tmpdir}),
+     * named by its content hash, and the driver loads that copy; never {@code java.io.tmpdir}.
+     * Calls {@link #prepare()} first.
+     *
+     * @throws UnsafeNativeDirException when no safe directory exists or the installed library is unsafe or missing
+     */
+    public static synchronized void prepareSqlite() {
+        prepare();
+        if (installed != null) {
+            Path lib = installed.resolve(SQLITE_LIBRARY);
+            String why = installedFileRefusal(lib, effectiveUid());
+            if (why != null) {
+                throw new UnsafeNativeDirException(INSTALLED_PROPERTY + "=" + installed + ": " + lib + ": " + why);
+            }
+            System.setProperty("org.sqlite.lib.path", installed.toString());
+            System.setProperty("org.sqlite.lib.name", SQLITE_LIBRARY);
+        } else {
+            // Our own copy, never one named by -Dorg.sqlite.lib.path (DMAUDIT_JAVA_OPTS, the environment).
+            Path dir = Path.of(System.getProperty(PROPERTY));
+            String name = unpackSqlite(dir);
+            System.setProperty("org.sqlite.lib.path", dir.toString());
+            System.setProperty("org.sqlite.lib.name", name);
+        }
+        // Should the driver unpack after all, only into the verified directory, never java.io.tmpdir.
+        System.setProperty("org.sqlite.tmpdir", System.getProperty(PROPERTY));
+    }
+
+    /**
+     * Copies sqlite-jdbc's library for this machine from the class path into the verified
+     * extraction directory under a name made of its content hash, once: the driver's own unpacking
+     * writes a new randomly named copy per process and leaves it behind when the process is
+     * killed. Written to a temporary name and renamed, so a reader never sees a partial file.
+     *
+     * @param dir the verified extraction directory
+     * @return the file name in {@code dir}
+     * @throws UnsafeNativeDirException when the library is not on the class path or cannot be written
+     */
+    private static String unpackSqlite(Path dir) {
+        String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
+        String resource = "org/sqlite/native/Linux/" + arch + "/" + SQLITE_LIBRARY;
+        ClassLoader cl = NativeDir.class.getClassLoader();
+        try (java.io.InputStream in = cl == null ? ClassLoader.getSystemResourceAsStream(resource) : cl.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UnsafeNativeDirException("no " + resource + " on the class path (sqlite-jdbc missing, or no build for " + arch + ")");
+            }
+            byte[] lib = in.readAllBytes();
+            String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(lib), 0, 8);
+            String name = "libsqlitejdbc-" + hash + ".so";
+            Path target = dir.resolve(name);
+            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && java.util.Arrays.equals(Files.readAllBytes(target), lib)) {
+                return name;
+            }
+            Path tmp = Files.createTempFile(dir, ".libsqlitejdbc-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try {
+                Files.write(tmp, lib);
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return name;
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new UnsafeNativeDirException("cannot unpack " + resource + " into " + dir + ": " + e.getMessage());
+        }
+    }
+
     /**
      * The extraction directories to try, in order. Root gets {@code /var/cache/dmaudit} only: the
      * environment of a root process may come from an unprivileged user ({@code su} without
@@ -246,20 +318,29 @@ public final class NativeDir {
         }
         for (String f : INSTALLED_FILES) {
             Path p = dir.resolve(f);
-            try {
-                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                // The directory's chain is verified, so nobody but root (or us) can swap p after this.
-                why = a.isRegularFile() ? TrustedPath.refusal(a, uid, false) : "not a regular file";
-            } catch (NoSuchFileException e) {
-                why = "missing";
-            } catch (IOException e) {
-                why = "cannot inspect: " + TrustedPath.reason(e);
-            }
+            why = installedFileRefusal(p, uid);
             if (why != null) {
                 return p + ": " + why;
             }
         }
         return null;
+    }
+
+    /**
+     * @param p   a library in a verified installed directory
+     * @param uid the effective uid
+     * @return null when it is a regular file of root (or us) nobody else can write, else why not
+     */
+    private static String installedFileRefusal(Path p, int uid) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            // The directory's chain is verified, so nobody but root (or us) can swap p after this.
+            return a.isRegularFile() ? TrustedPath.refusal(a, uid, false) : "not a regular file";
+        } catch (NoSuchFileException e) {
+            return "missing";
+        } catch (IOException e) {
+            return "cannot inspect: " + TrustedPath.reason(e);
+        }
     }
 
     /** @return the effective uid from /proc/self/status, or -1 when unreadable */

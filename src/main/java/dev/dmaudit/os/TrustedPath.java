@@ -94,7 +94,7 @@ public final class TrustedPath {
      * @param uid the effective uid
      * @return null when it passes, else one line saying which component fails and why
      */
-    static String checkPrivateUnderSticky(Path dir, int uid) {
+    public static String checkPrivateUnderSticky(Path dir, int uid) {
         return check(dir, uid, true, true);
     }
 

@@ -17,7 +17,40 @@ public final class LocationFormat {
      * @throws IOException when writing fails
      */
     public static void json(JsonGenerator gen, Location l) throws IOException {
-        gen.writeObjectFieldStart("location");
+        gen.writeFieldName("location");
+        object(gen, l);
+    }
+
+    /**
+     * @param l the location
+     * @return the location object alone as JSON text (the history's {@code location} column)
+     */
+    public static String jsonText(Location l) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (JsonGenerator gen = new com.fasterxml.jackson.core.JsonFactory().createGenerator(w)) {
+            object(gen, l);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return w.toString();
+    }
+
+    /**
+     * What a failure damaged, without the place inside it: a file's first path (or its inode), else
+     * the kind and its detail. The history counts failures per such key ({@code report}'s files).
+     *
+     * @param l the location
+     * @return the key
+     */
+    public static String damaged(Location l) {
+        if (l.kind() == Location.Kind.FILE) {
+            return l.paths().isEmpty() ? "inode " + l.inode() : l.paths().get(0);
+        }
+        return l.kind().jsonName() + (l.detail() == null ? "" : ": " + l.detail());
+    }
+
+    private static void object(JsonGenerator gen, Location l) throws IOException {
+        gen.writeStartObject();
         gen.writeStringField("kind", l.kind().jsonName());
         gen.writeStringField("filesystem", l.filesystem());
         gen.writeStringField("fs_device", l.fsDevice());

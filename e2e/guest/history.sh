@@ -1,0 +1,92 @@
+#!/bin/bash
+# The device health history (issue 12) on the real kernel: `dmaudit listen --history` while
+# corruption is detected on three dm-integrity devices (different numbers of corrupted sectors,
+# some read twice), then `report` and `check` against the ground truth: the sectors corrupted
+# here and the kernel's own mismatch counter of each device (`dmsetup status`: dm-integrity
+# counts a mismatch where it emits the integrity-checksum record). Then `ack --all` (check OK),
+# one more corruption on one device (check CRITICAL for it alone). Results in $E2E_OUT/history-*
+# for e2e/checks/history.py. Run: e2e/run-vm e2e/guest/history.sh OUT && e2e/check-e2e OUT --check history
+set -u
+OUT=${E2E_OUT:?}; REPO=${E2E_REPO:?}; WORK=${E2E_WORK:-/tmp/history-e2e}
+export DM_DISABLE_UDEV=1 DMAUDIT_NO_REBUILD=1
+mkdir -p "$WORK" && cd "$WORK" || exit 1
+log=$OUT/history.log
+: >"$log"
+say() { echo "[history] $*" | tee -a "$log"; }
+dmaudit() { (cd "$REPO" && bin/dmaudit "$@"); }
+DB=$WORK/state/history.db
+fail=0
+
+# corrupt MAP LOOP IMG SECTOR: a marker written through the mapping, found in the image, overwritten.
+corrupt() {
+  local map=$1 loop=$2 img=$3 sector=$4 marker raw="" off _
+  marker="DMAUDIT-HISTORY-$map-$sector-$RANDOM$RANDOM"
+  { printf '%s' "$marker"; head -c $((512 - ${#marker})) /dev/zero; } > marker.bin
+  dd if=marker.bin of=/dev/mapper/$map bs=512 count=1 seek="$sector" oflag=direct conv=fsync 2>>"$log" || return 1
+  while IFS=: read -r off _; do
+    ((off % 512 == 0 && off >= sector * 512)) && raw=$((off / 512))
+  done < <(grep -obUa "$marker" "$img")
+  [[ -n $raw ]] || { say "marker of $map sector $sector not found"; return 1; }
+  dd if=/dev/urandom of="$loop" bs=512 count=1 seek="$raw" conv=notrunc,fsync oflag=direct 2>>"$log"
+}
+# readsec MAP SECTOR: one direct read of one sector (fails with EIO on a corrupted one).
+readsec() { dd if=/dev/mapper/$1 of=/dev/null bs=512 count=1 skip="$2" iflag=direct 2>>"$log"; true; }
+
+# exec all the way down (bin/dmaudit execs java): $! is the JVM, which SIGTERM must reach.
+(cd "$REPO" && exec bin/dmaudit listen --format json --output "$OUT/history-listen.jsonl" --history "$DB" --stats) \
+  >"$OUT/history-listener.stdout" 2>"$OUT/history-listener.stderr" &
+lis=$!
+for ((i = 0; i < 900; i++)); do grep -q 'dmaudit: listening' "$OUT/history-listener.stderr" 2>/dev/null && break; sleep 0.2; done
+sleep 2 # the warm-up after "listening"
+say "listener pid $lis ready: $(head -1 "$OUT/history-listener.stderr")"
+
+# Three devices: hA with 3 corrupted sectors (one read twice), hB with 1, hC with 2.
+declare -A SECTORS=([hA]="100 2000 4000" [hB]="777" [hC]="10 3000")
+declare -A TWICE=([hA]="2000" [hB]="" [hC]="")
+declare -A LOOPS
+for name in hA hB hC; do
+  dd if=/dev/zero of=$name.img bs=1M count=8 2>>"$log"
+  loop=$(losetup -f --show $name.img) || { say "losetup failed"; exit 1; }
+  LOOPS[$name]=$loop
+  integritysetup -q --batch-mode format --integrity sha256 -t 32 -D "$loop" >>"$log" 2>&1 || { say "format $name failed"; fail=1; }
+  integritysetup open -D "$loop" --integrity sha256 $name >>"$log" 2>&1 || { say "open $name failed"; fail=1; }
+  for s in ${SECTORS[$name]}; do corrupt $name "$loop" $name.img "$s" || fail=1; done
+done
+for name in hA hB hC; do
+  for s in ${SECTORS[$name]}; do readsec $name "$s"; done
+  for s in ${TWICE[$name]}; do readsec $name "$s"; done
+done
+sleep 3 # the records reach the listener and its commit
+truth() {
+  local f=$1
+  : >"$f"
+  for name in hA hB hC; do
+    mm=$(dmsetup status $name | awk '{print $4}')
+    dev=$(dmsetup info -c --noheadings -o major,minor $name | tr -d ' ')
+    uuid=$(dmsetup info -c --noheadings -o uuid $name | tr -d ' ')
+    echo "$name dev=$dev mismatches=$mm uuid=$uuid sectors=${SECTORS[$name]// /,}" >>"$f"
+  done
+}
+truth "$OUT/history-truth1.txt"
+say "truth: $(tr '\n' ';' <"$OUT/history-truth1.txt")"
+
+dmaudit report --history "$DB" --format json >"$OUT/history-report1.json" 2>>"$log"; say "report rc=$?"
+dmaudit report --history "$DB" >"$OUT/history-report1.txt" 2>>"$log"
+dmaudit check --history "$DB" >"$OUT/history-check1.txt" 2>>"$log"; echo "rc=$?" >>"$OUT/history-check1.txt"
+dmaudit ack --all --history "$DB" --note "e2e" >"$OUT/history-ack.txt" 2>&1; echo "rc=$?" >>"$OUT/history-ack.txt"
+dmaudit check --history "$DB" >"$OUT/history-check2.txt" 2>>"$log"; echo "rc=$?" >>"$OUT/history-check2.txt"
+
+# The next corruption: on hB only.
+corrupt hB "${LOOPS[hB]}" hB.img 5000 || fail=1
+readsec hB 5000
+sleep 3
+SECTORS[hB]="777 5000"
+truth "$OUT/history-truth2.txt"
+dmaudit check --history "$DB" >"$OUT/history-check3.txt" 2>>"$log"; echo "rc=$?" >>"$OUT/history-check3.txt"
+
+kill -TERM $lis; wait $lis; echo "rc=$?" >"$OUT/history-listener.rc"
+dmaudit report --history "$DB" --format json >"$OUT/history-report2.json" 2>>"$log"; say "report after stop rc=$?"
+
+for name in hA hB hC; do integritysetup close $name >>"$log" 2>&1; losetup -d "${LOOPS[$name]}"; done
+echo "setup_fail=$fail" >>"$log"
+exit $fail
