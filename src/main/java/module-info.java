@@ -5,7 +5,8 @@
  *
  * <p>Exported is what an embedder touches: the API ({@code api}), the events it delivers and the
  * pipeline's stage and sink seams ({@code event}), and the decoded records those events hold
- * ({@code record}). The transport ({@code netlink}), the operating-system layer ({@code os}: libc,
+ * ({@code record}), and the Kafka sink ({@code kafka}, usable when kafka-clients and jackson-core are
+ * present). The transport ({@code netlink}), the operating-system layer ({@code os}: libc,
  * errno, capabilities, the native-library directory), the tool wrappers ({@code dm}), the outputs
  * ({@code sink}) and the command line ({@code cli}) are this module's own.
  */
@@ -14,11 +15,14 @@ module dev.dmaudit {
     // Static: only the CLI (cli, sink's JSON writer) needs them; an embedder's module graph may lack them.
     requires static com.fasterxml.jackson.core;
     requires static info.picocli;
+    // Static too: only the Kafka sink (dev.dmaudit.kafka) needs the client.
+    requires static kafka.clients;
     requires jdk.unsupported; // sun.misc.Signal: SIGINT/SIGTERM as a normal end of `listen`
 
     exports dev.dmaudit.api;
     exports dev.dmaudit.event;
     exports dev.dmaudit.record;
+    exports dev.dmaudit.kafka;
 
     // JNA direct mapping registers native methods reflectively.
     opens dev.dmaudit.os to com.sun.jna;

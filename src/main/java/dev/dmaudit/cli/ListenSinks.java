@@ -17,6 +17,8 @@ import picocli.CommandLine.Mixin;
 final class ListenSinks {
     @Mixin
     HookOptions hooks = new HookOptions();
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     /**
      * What the outputs may need from the listen command.
@@ -40,6 +42,7 @@ final class ListenSinks {
         if (exec != null) {
             sinks.add(exec);
         }
+        java.util.Optional.ofNullable(kafka.sink()).ifPresent(sinks::add);
         return sinks;
     }
 
