@@ -63,6 +63,8 @@ public final class KafkaSink implements Sink {
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ProducerConfig.TRANSACTIONAL_ID_CONFIG);
     /** How long the sending thread waits before trying a broker that refused or timed out again. */
     private static final long RETRY_MILLIS = 1000;
+    /** A full in-flight window this long means the brokers are away (said once per outage). */
+    private static final long STALL_NANOS = 5_000_000_000L;
 
     private final String topic;
     private final Properties config;
@@ -82,8 +84,11 @@ public final class KafkaSink implements Sink {
     /** Set while the producer is force-closed: the callbacks' errors then are not failures. */
     private volatile boolean abandoning;
     private volatile boolean unreachable;
-    private Thread sender;
-    private Producer<byte[], byte[]> producer;
+    private volatile Thread sender;
+    private volatile Producer<byte[], byte[]> producer;
+    /** The sending thread is inside producer.send (only it reads and writes these two). */
+    private boolean inSend;
+    private Exception syncFailure;
     private boolean closed;
 
     /** Makes the producer; tests pass their own to reach error paths a broker cannot produce. */
@@ -319,11 +324,7 @@ public final class KafkaSink implements Sink {
                     }
                     continue;
                 }
-                synchronized (unacked) {
-                    while (unacked.size() >= inFlight && !abandoning) {
-                        unacked.wait(500);
-                    }
-                }
+                waitForRoom();
                 if (abandoning) {
                     return;
                 }
@@ -335,38 +336,61 @@ public final class KafkaSink implements Sink {
                     seq = ++sendSeq;
                     unacked.put(seq, next);
                 }
+                Exception refused = null;
+                syncFailure = null;
+                inSend = true;
                 try {
                     producer.send(record(next), (meta, ex) -> acknowledged(seq, ex));
+                } catch (KafkaException | IllegalStateException e) {
+                    refused = e;
+                } finally {
+                    inSend = false;
+                }
+                if (refused == null) {
+                    refused = syncFailure; // the producer reports most refusals through the callback, at once
+                }
+                if (refused == null) {
                     spool.removeHead();
-                } catch (org.apache.kafka.common.errors.TimeoutException | org.apache.kafka.common.errors.InterruptException e) {
-                    // No metadata within max.block.ms (the broker was never reached) or a full buffer: try again.
-                    synchronized (unacked) {
-                        unacked.remove(seq);
-                    }
-                    brokerAway(e);
-                    if (e instanceof org.apache.kafka.common.errors.InterruptException) {
-                        return;
-                    }
-                    Thread.sleep(closing ? 0 : RETRY_MILLIS);
+                    continue;
+                }
+                synchronized (unacked) {
+                    unacked.remove(seq);
+                    unacked.notifyAll();
+                }
+                if (abandoning || refused instanceof IllegalStateException
+                        || refused instanceof org.apache.kafka.common.errors.InterruptException) {
+                    return; // closed under us at exit: the record stays first in the spool
+                }
+                if (refused instanceof RetriableException) {
+                    // No metadata within max.block.ms (brokers away) or a full buffer: the record stays
+                    // first in the spool and is tried again, so the order holds.
+                    brokerAway(refused);
                     if (closing) {
                         return;
                     }
-                } catch (IllegalStateException e) {
-                    synchronized (unacked) { // the producer was closed under us at exit
-                        unacked.remove(seq);
-                    }
-                    return;
-                } catch (KafkaException e) {
-                    // This record cannot be sent (larger than max.request.size, …): count it, go on.
-                    synchronized (unacked) {
-                        unacked.remove(seq);
-                    }
-                    spool.removeHead();
-                    failure(e);
+                    Thread.sleep(RETRY_MILLIS);
+                    continue;
                 }
+                // This record can never be sent (larger than max.request.size, …): count it, go on.
+                spool.removeHead();
+                failure(refused);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits while the producer holds {@link #inFlight} unacknowledged records; says so once when that lasts. */
+    private void waitForRoom() throws InterruptedException {
+        long since = System.nanoTime();
+        synchronized (unacked) {
+            while (unacked.size() >= inFlight && !abandoning) {
+                unacked.wait(500);
+                if (!unreachable && System.nanoTime() - since > STALL_NANOS) {
+                    brokerAway(new org.apache.kafka.common.errors.TimeoutException("no acknowledgement for "
+                            + STALL_NANOS / 1_000_000_000 + " s"));
+                }
+            }
         }
     }
 
@@ -392,6 +416,10 @@ public final class KafkaSink implements Sink {
 
     /** The producer's callback (its I/O thread). */
     private void acknowledged(long seq, Exception ex) {
+        if (ex != null && inSend && Thread.currentThread() == sender) {
+            syncFailure = ex; // refused inside send(): never queued; the sending thread decides
+            return;
+        }
         if (ex != null && abandoning) {
             return; // force-closed at exit: the record stays in unacked and is kept or counted there
         }
@@ -403,7 +431,7 @@ public final class KafkaSink implements Sink {
             delivered.incrementAndGet();
             if (unreachable) {
                 unreachable = false;
-                LOG.log(System.Logger.Level.WARNING, "kafka: broker reachable again; " + spool.size() + " spooled events being sent");
+                LOG.log(System.Logger.Level.INFO, "kafka: brokers reachable again; " + spool.size() + " spooled events being sent");
             }
         } else {
             failure(ex);
@@ -464,29 +492,30 @@ public final class KafkaSink implements Sink {
             unacked.notifyAll();
         }
         spool.wake();
+        Producer<byte[], byte[]> p = producer;
+        if (p != null) {
+            p.close(Duration.ZERO); // ends a send() waiting for metadata; the unacknowledged are kept or counted below
+        }
         if (sender != null) {
             try {
-                sender.join(2000);
+                sender.join(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        if (producer != null) {
-            producer.close(Duration.ZERO); // what is unacknowledged now is kept or counted below
+        if (producer != null && producer != p) {
+            producer.close(Duration.ZERO);
         }
         List<Spooled> left;
         synchronized (unacked) {
             left = new ArrayList<>(unacked.values());
             unacked.clear();
         }
-        long waiting = left.size() + spool.size();
         long lost = spool.saveForNextRun(left);
         if (lost > 0) {
             dropped.addAndGet(lost);
             LOG.log(System.Logger.Level.WARNING, "kafka: " + lost + " events not acknowledged within " + closeTimeout.toMillis()
                     + " ms at exit and dropped (counted in sink.kafka.dropped; a disk spool keeps them: --kafka-spool-dir)");
-        } else if (waiting > 0) {
-            LOG.log(System.Logger.Level.INFO, "kafka: " + waiting + " events kept in the disk spool for the next run");
         }
     }
 

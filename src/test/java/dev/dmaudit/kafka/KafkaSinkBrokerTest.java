@@ -175,7 +175,7 @@ class KafkaSinkBrokerTest {
         }
         broker.startAgain();
         KafkaSink diskAgain = sink(disk).memorySpool(50, 64 << 20).inFlight(50).diskSpool(spoolDir, 64 << 20).build();
-        assertThat(diskAgain.spooled()).isEqualTo(2 * n / 3 - diskSink.counters().delivered());
+        assertThat(diskAgain.spooled()).as("%s", diskSink.counters()).isEqualTo(2 * n / 3 - diskSink.counters().delivered());
         for (; i < n; i++) { // broker back
             for (KafkaSink s : all) {
                 s.accept(events.get(i));
