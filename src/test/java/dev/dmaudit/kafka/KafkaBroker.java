@@ -22,9 +22,10 @@ import org.apache.kafka.common.Uuid;
  * Kafka's own StorageTool, then {@code kafka.Kafka server.properties}. Sized for a shared 2-core
  * machine: a 256 MiB heap, the C1 compiler only, one network thread, two I/O threads. It can be
  * stopped and started again on the same ports and data (an outage); {@link #close} always ends it
- * within a bounded time.
+ * within a bounded time, and so does the end of the test JVM ({@link #shared}: a shutdown hook; a
+ * killed test JVM: the child's watchdog, {@link BrokerMain}).
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
@@ -33,6 +34,7 @@ final class KafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Path properties;
     private Process process;
+    private static KafkaBroker shared;
 
     private KafkaBroker(Path dir) throws IOException {
         this.dir = dir;
@@ -69,12 +71,42 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /**
+     * One broker for every Kafka test class of this JVM (a broker start costs ~10 s of CPU here),
+     * started on first use, stopped at exit.
+     *
+     * @return the running broker
+     */
+    public static synchronized KafkaBroker shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            Path dir = Files.createTempDirectory("dmaudit-kafka-");
+            shared = start(dir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    shared.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                deleteTree(dir);
+            }, "kafka-broker-stop"));
+        }
+        return shared;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory: best effort
+        }
+    }
+
+    /**
      * Formats the storage and starts the broker; returns once it answers.
      *
      * @param dir an empty directory for its configuration, data and log
      * @return the running broker
      */
-    static KafkaBroker start(Path dir) throws IOException, InterruptedException {
+    public static KafkaBroker start(Path dir) throws IOException, InterruptedException {
         KafkaBroker b = new KafkaBroker(dir);
         try {
             b.format();
@@ -87,7 +119,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** @return host:port of the broker's listener */
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
@@ -104,11 +136,11 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Starts (again) on the same ports and data; returns once a client gets the cluster's nodes. */
-    void startAgain() throws IOException, InterruptedException {
+    public void startAgain() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
-        process = java("broker", "kafka.Kafka", properties.toString());
+        process = java("broker", BrokerMain.class.getName(), properties.toString());
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try (Admin admin = admin()) {
             while (true) {
@@ -131,7 +163,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Stops the broker (SIGTERM: a clean shutdown; SIGKILL after the stop timeout). */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -146,7 +178,7 @@ final class KafkaBroker implements AutoCloseable {
      * @param topic      a topic to create
      * @param partitions its partitions
      */
-    void createTopic(String topic, int partitions) throws Exception {
+    public void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
@@ -166,8 +198,8 @@ final class KafkaBroker implements AutoCloseable {
                 "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         Path log = dir.resolve(logName + ".log");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        // stdin stays a pipe held open by this JVM: BrokerMain's watchdog ends the broker when it closes.
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     private String log(String name) {
@@ -191,7 +223,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** A fresh name per test, so tests can share one broker. */
-    static String topicName(String prefix) {
+    public static String topicName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

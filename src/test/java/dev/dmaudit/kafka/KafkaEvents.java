@@ -23,12 +23,12 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Events for the Kafka tests, made by the real decoder, and a real consumer reading them back. */
-final class KafkaEvents {
+public final class KafkaEvents {
     private KafkaEvents() {
     }
 
     /** A record as the consumer got it. */
-    record Received(int partition, long offset, String key, String id, String kind, String schema, String value, long timestamp,
+    public record Received(int partition, long offset, String key, String id, String kind, String schema, String value, long timestamp,
                     long receivedMillis) {
     }
 
@@ -77,7 +77,7 @@ final class KafkaEvents {
      * Reads a topic from the beginning with a real consumer (no group: assigned every partition)
      * until {@code expected} records came and nothing more for {@code quiet}, or the timeout.
      */
-    static List<Received> consume(String bootstrap, String topic, int expected, Duration quiet, Duration timeout) {
+    public static List<Received> consume(String bootstrap, String topic, int expected, Duration quiet, Duration timeout) {
         Properties p = new Properties();
         p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -116,7 +116,7 @@ final class KafkaEvents {
     }
 
     /** @return how often each event id came */
-    static Map<String, Integer> idCounts(List<Received> got) {
+    public static Map<String, Integer> idCounts(List<Received> got) {
         Map<String, Integer> m = new HashMap<>();
         got.forEach(r -> m.merge(r.id(), 1, Integer::sum));
         return m;

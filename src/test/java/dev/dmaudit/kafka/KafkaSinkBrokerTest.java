@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,14 +40,7 @@ class KafkaSinkBrokerTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = KafkaBroker.start(Files.createDirectory(tmp.resolve("broker")));
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
+        broker = KafkaBroker.shared();
     }
 
     private static KafkaSink.Builder sink(String topic) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The spool's order, bounds and files, without a broker. */
+@org.junit.jupiter.api.Tag("kafka")
 class SpoolTest {
     @TempDir
     Path dir;
