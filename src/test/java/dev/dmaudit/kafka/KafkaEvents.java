@@ -45,7 +45,7 @@ public final class KafkaEvents {
      * @return n data-corruption events (DM_EVENT integrity-checksum lines, as the kernel writes
      *     them), decoded by the pipeline; serials 1000…, one millisecond apart
      */
-    static List<Event> corruption(int n, int devices) throws IOException {
+    public static List<Event> corruption(int n, int devices) throws IOException {
         StringBuilder log = new StringBuilder(n * 120);
         long t0 = 1_795_838_689_000L;
         for (int i = 0; i < n; i++) {
