@@ -50,11 +50,25 @@ public final class KafkaBench {
             String topic = "bench";
             broker.createTopic(topic, 3);
             switch (mode) {
-                case "throughput" -> throughput(broker, topic, args.length > 1 ? Integer.parseInt(args[1]) : 200_000);
+                case "throughput" -> {
+                    int n = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+                    throughput(broker, topic, n);
+                    long bytes = logBytes(dir.resolve("data"), topic);
+                    System.out.printf("on the broker: %d bytes of log for %d events = %.0f bytes/event (compression.type=lz4, batches of"
+                            + " linger.ms=5)%n", bytes, n, bytes / (double) n);
+                }
                 case "latency" -> latency(broker, topic, arg(args, 1, 1000), arg(args, 2, 20));
                 case "kernel" -> kernel(broker, topic, arg(args, 1, 200), arg(args, 2, 20));
                 default -> throw new IllegalArgumentException("mode: throughput, latency or kernel");
             }
+        }
+    }
+
+    /** @return bytes of the topic's log segments (what the broker stores, batch headers and all) */
+    private static long logBytes(Path data, String topic) throws java.io.IOException {
+        try (var files = Files.walk(data)) {
+            return files.filter(f -> f.getParent().getFileName().toString().startsWith(topic + "-") && f.toString().endsWith(".log"))
+                    .mapToLong(f -> f.toFile().length()).sum();
         }
     }
 
@@ -152,22 +166,34 @@ public final class KafkaBench {
 
     private static void latency(KafkaBroker broker, String topic, int rate, int seconds) throws Exception {
         int n = rate * seconds;
-        List<Event> events = KafkaEvents.corruption(n, 16);
+        int warm = Math.max(1000, rate * 2); // the producer's metadata, connections and the JIT, before the clock
+        List<Event> events = KafkaEvents.corruption(warm + n, 16);
         ConcurrentHashMap<Long, Long> acceptedAt = new ConcurrentHashMap<>();
         long[] lat = new long[n];
         AtomicLong got = new AtomicLong();
         Reader reader = new Reader(broker.bootstrap(), topic, (r, nanos, millis) -> {
-            long serial = serial(r.value());
-            Long t = acceptedAt.get(serial);
+            Long t = acceptedAt.get(serial(r.value()));
             if (t != null) {
                 lat[(int) Math.min(n - 1, got.getAndIncrement())] = nanos - t;
             }
         });
         reader.start();
         KafkaSink sink = sink(broker, topic, 10_000);
+        paced(sink, events.subList(0, warm), rate, null);
+        reader.awaitCount(warm, Duration.ofMinutes(1));
+        paced(sink, events.subList(warm, warm + n), rate, acceptedAt);
+        reader.awaitCount(warm + n, Duration.ofMinutes(1));
+        sink.close();
+        reader.finish();
+        report("latency accept->consumer", rate, lat, (int) Math.min(n, got.get()), 1e6, sink);
+    }
+
+    /** Accepts the events at the rate, noting each accept's time by serial when asked. */
+    private static void paced(KafkaSink sink, List<Event> events, int rate, ConcurrentHashMap<Long, Long> acceptedAt)
+            throws Exception {
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < events.size(); i++) {
             long due = start + i * interval;
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
@@ -178,13 +204,11 @@ public final class KafkaBench {
                 }
             }
             Event e = events.get(i);
-            acceptedAt.put(e.audit().serial(), System.nanoTime());
+            if (acceptedAt != null) {
+                acceptedAt.put(e.audit().serial(), System.nanoTime());
+            }
             sink.accept(e);
         }
-        reader.awaitCount(n, Duration.ofMinutes(1));
-        sink.close();
-        reader.finish();
-        report("latency accept->consumer", rate, lat, (int) Math.min(n, got.get()), 1e6, sink);
     }
 
     private static void kernel(KafkaBroker broker, String topic, int rate, int seconds) throws Exception {
