@@ -65,8 +65,9 @@ final class DiskSpool {
         if (!a.isDirectory()) {
             throw new IOException(dir + ": not a directory");
         }
-        if (!a.owner().getName().equals(System.getProperty("user.name"))) {
-            throw new IOException(dir + ": owned by " + a.owner().getName() + ", not by us (events would be readable or forged by another user)");
+        int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (owner != dev.dmaudit.os.TrustedPath.effectiveUid()) {
+            throw new IOException(dir + ": owned by uid " + owner + ", not by us (another user could read or forge the spooled events)");
         }
         if (a.permissions().contains(PosixFilePermission.GROUP_WRITE) || a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
             throw new IOException(dir + ": writable by group or others");

@@ -377,6 +377,10 @@ public final class KafkaSink implements Sink {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // A bug or a client failure we did not foresee: say it; the spool fills and drops are counted.
+            LOG.log(System.Logger.Level.WARNING, "kafka: the sending thread stopped: " + Secrets.redact(e.toString(), config)
+                    + "; events wait in the spool until it is full, then are dropped and counted");
         }
     }
 

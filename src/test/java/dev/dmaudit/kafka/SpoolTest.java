@@ -120,4 +120,13 @@ class SpoolTest {
         Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertThatThrownBy(() -> new DiskSpool(d, 1 << 20)).isInstanceOf(IOException.class).hasMessageContaining("writable by group or others");
     }
+
+    @Test
+    void aDirectoryOfAnotherUserIsRefused() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dmaudit.os.TrustedPath.effectiveUid() == 0,
+                "needs root to give the directory to another uid");
+        Path d = Files.createDirectory(dir.resolve("theirs"));
+        Files.setAttribute(d, "unix:uid", 4242);
+        assertThatThrownBy(() -> new DiskSpool(d, 1 << 20)).isInstanceOf(IOException.class).hasMessageContaining("owned by uid 4242");
+    }
 }
