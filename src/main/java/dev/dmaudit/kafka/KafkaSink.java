@@ -204,8 +204,8 @@ public final class KafkaSink implements Sink {
         }
 
         /**
-         * Checks the settings (without contacting a broker or resolving names) and opens the disk
-         * spool; the producer starts with the first event.
+         * Checks the settings (without resolving names) and opens the disk spool, then starts the
+         * sink's sending thread, which connects to the brokers.
          *
          * @return the sink
          * @throws IllegalArgumentException a bad bootstrap list, topic, setting or size
@@ -219,7 +219,9 @@ public final class KafkaSink implements Sink {
             checkTopic(topic);
             Properties c = producerConfig(bootstrap, properties);
             DiskSpool disk = diskDir == null ? null : new DiskSpool(diskDir, diskBytes);
-            return new KafkaSink(this, c, new Spool(memoryEvents, memoryBytes, disk), factory);
+            KafkaSink sink = new KafkaSink(this, c, new Spool(memoryEvents, memoryBytes, disk), factory);
+            sink.startSending();
+            return sink;
         }
     }
 
@@ -299,11 +301,6 @@ public final class KafkaSink implements Sink {
         if (closed) {
             throw new IllegalStateException("closed");
         }
-        if (sender == null) {
-            sender = new Thread(this::send, "dmaudit-kafka");
-            sender.setDaemon(true); // a broker that hangs never keeps the JVM alive
-            sender.start();
-        }
         if (!spool.offer(encoder.encode(event))) {
             long n = dropped.incrementAndGet();
             if (Long.bitCount(n) == 1) {
@@ -313,9 +310,31 @@ public final class KafkaSink implements Sink {
         }
     }
 
+    /**
+     * Starts the sending thread, which connects at once: the first event then finds the producer
+     * ready and the topic's metadata known (at boot they take a second or more), and a broker
+     * that cannot be reached is reported at start, not at the first event.
+     */
+    private void startSending() {
+        sender = new Thread(this::send, "dmaudit-kafka");
+        sender.setDaemon(true); // a broker that hangs never keeps the JVM alive
+        sender.start();
+    }
+
     /** The sending thread: hands the spool to the producer in order, a bounded number in flight. */
     private void send() {
         try {
+            while (producer == null) {
+                if (closing) {
+                    return;
+                }
+                startProducer();
+            }
+            try {
+                producer.partitionsFor(topic); // metadata before the first event; waits max.block.ms at most
+            } catch (KafkaException e) {
+                brokerAway(e);
+            }
             while (true) {
                 Spooled next = spool.peek(closing ? 0 : 500);
                 if (next == null) {
@@ -327,9 +346,6 @@ public final class KafkaSink implements Sink {
                 waitForRoom();
                 if (abandoning) {
                     return;
-                }
-                if (producer == null && !startProducer()) {
-                    continue;
                 }
                 long seq;
                 synchronized (unacked) {
@@ -398,15 +414,13 @@ public final class KafkaSink implements Sink {
         }
     }
 
-    private boolean startProducer() throws InterruptedException {
+    private void startProducer() throws InterruptedException {
         try {
             producer = factory.create(config);
-            return true;
         } catch (KafkaException e) {
             // Unresolvable brokers at boot (DNS not up yet): events keep spooling; try again.
             brokerAway(e);
             Thread.sleep(RETRY_MILLIS);
-            return false;
         }
     }
 

@@ -214,17 +214,42 @@ public final class KafkaBench {
     private static void kernel(KafkaBroker broker, String topic, int rate, int seconds) throws Exception {
         int n = rate * seconds;
         long[] lat = new long[n];
+        long[] toSink = new long[n];
+        long[] fromSink = new long[n];
         AtomicLong got = new AtomicLong();
+        // When the sink got each event (wall clock, as the kernel's record time): splits the total into
+        // kernel -> sink accept (kauditd, the socket, the pipeline) and accept -> consumer (Kafka).
+        ConcurrentHashMap<Long, Long> acceptedAt = new ConcurrentHashMap<>();
         Reader reader = new Reader(broker.bootstrap(), topic, (r, nanos, millis) -> {
             long kernelMillis = timeMillis(r.value());
-            lat[(int) Math.min(n - 1, got.getAndIncrement())] = millis - kernelMillis;
+            int i = (int) Math.min(n - 1, got.getAndIncrement());
+            lat[i] = millis - kernelMillis;
+            Long acc = acceptedAt.get(serial(r.value()));
+            toSink[i] = acc == null ? 0 : acc - kernelMillis;
+            fromSink[i] = acc == null ? 0 : millis - acc;
         });
         reader.start();
         KafkaSink sink = sink(broker, topic, 10_000);
         DmAuditListener listener = DmAuditListener.builder()
-                .filter(new EventFilter(true, Set.of(), Set.of(), null, Set.of(1130))).enableAudit(true).sink(sink).build();
+                .filter(new EventFilter(true, Set.of(), Set.of(), null, Set.of(1130))).enableAudit(true).sink(new dev.dmaudit.event.Sink() {
+                    @Override
+                    public void accept(Event e) throws java.io.IOException {
+                        acceptedAt.put(e.audit().serial(), System.currentTimeMillis());
+                        sink.accept(e);
+                    }
+
+                    @Override
+                    public void close() throws java.io.IOException {
+                        sink.close();
+                    }
+
+                    @Override
+                    public dev.dmaudit.event.SinkCounters counters() {
+                        return sink.counters();
+                    }
+                }).build();
         listener.start(ev -> { });
-        Thread.sleep(1000);
+        Thread.sleep(3000); // the listener warmed up, the producer connected
         Process p = new ProcessBuilder("python3", "-c", String.join("\n",
                 "import socket,struct,sys,time",
                 "s=socket.socket(socket.AF_NETLINK,socket.SOCK_RAW,9)",
@@ -242,7 +267,10 @@ public final class KafkaBench {
         reader.awaitCount(n, Duration.ofSeconds(30));
         listener.close(); // closes the sink
         reader.finish();
-        report("latency kernel record->consumer", rate, lat, (int) Math.min(n, got.get()), 1, sink);
+        int m = (int) Math.min(n, got.get());
+        report("latency kernel record->consumer", rate, lat, m, 1, sink);
+        report("  of which kernel record->sink accept", rate, toSink, m, 1, sink);
+        report("  of which sink accept->consumer", rate, fromSink, m, 1, sink);
     }
 
     private static void report(String what, int rate, long[] lat, int n, double unitPerMs, KafkaSink sink) {
