@@ -218,6 +218,28 @@ class KafkaSinkBrokerTest {
     }
 
     @Test
+    void aRecordTheClientRefusesIsCountedFailedAndTheOthersGoOn() throws Exception {
+        String topic = KafkaBroker.topicName("refused");
+        broker.createTopic(topic, 3);
+        List<Event> events = KafkaEvents.capture();
+        Properties p = new Properties();
+        p.setProperty("max.request.size", "1500"); // the control events (with their SYSCALL, PROCTITLE…) are larger
+        p.setProperty("compression.type", "none");
+        KafkaSink s = sink(topic).properties(p).build();
+        for (Event e : events) {
+            s.accept(e);
+        }
+        s.close();
+        List<Received> got = KafkaEvents.consume(broker.bootstrap(), topic, 1, Duration.ofSeconds(1), Duration.ofSeconds(30));
+        SinkCounters c = s.counters();
+        assertThat(c.failed()).isPositive();
+        assertThat(c.dropped()).isZero();
+        assertThat(c.delivered()).isEqualTo(got.size()).isPositive();
+        assertThat(c.delivered() + c.failed()).isEqualTo(events.size());
+        assertThat(got).allMatch(r -> r.value().length() + r.key().length() < 1500);
+    }
+
+    @Test
     void aBadSettingIsRefusedBeforeAnythingStarts() {
         Properties p = new Properties();
         p.setProperty("acks", "1");
