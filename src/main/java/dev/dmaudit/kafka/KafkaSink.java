@@ -449,7 +449,7 @@ public final class KafkaSink implements Sink {
             delivered.incrementAndGet();
             if (unreachable) {
                 unreachable = false;
-                LOG.log(System.Logger.Level.INFO, "kafka: brokers reachable again; " + spool.size() + " spooled events being sent");
+                LOG.log(System.Logger.Level.INFO, "kafka: sending to topic " + topic + " again (" + spool.size() + " events still spooled)");
             }
         } else {
             failure(ex);
@@ -459,8 +459,8 @@ public final class KafkaSink implements Sink {
     private void brokerAway(Exception e) {
         if (!unreachable) {
             unreachable = true;
-            LOG.log(System.Logger.Level.WARNING, "kafka: cannot reach the brokers (" + Secrets.redact(e.getMessage(), config)
-                    + "); events wait in the spool");
+            LOG.log(System.Logger.Level.WARNING, "kafka: cannot send to topic " + topic + " (brokers unreachable, or no such topic: "
+                    + Secrets.redact(e.getMessage(), config) + "); events wait in the spool");
         }
     }
 
