@@ -91,6 +91,13 @@ class ListenKafkaTest {
         assertUsage(CliRun.run("listen", "--kafka", "h:9092", "--kafka-topic", "t", "--kafka-config", writable.toString()),
                 "refused");
 
+        Path open = Files.createDirectory(dir.resolve("open-spool"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        CliRun spool = CliRun.run("listen", "--kafka", "h:9092", "--kafka-topic", "t", "--kafka-spool-dir", open.toString());
+        assertThat(spool.exitCode()).as(spool.err()).isEqualTo(ExitCodes.OUTPUT_ERROR);
+        assertThat(spool.err()).contains("cannot use --kafka-spool-dir").contains("writable by group or others");
+        assertUsage(CliRun.run("listen", "--kafka", "h:9092", "--kafka-topic", "t", "--kafka-spool-dir", "relative"), "absolute path");
+
         CliRun missing = CliRun.run("listen", "--kafka", "h:9092", "--kafka-topic", "t", "--kafka-config", dir.resolve("none").toString());
         assertThat(missing.exitCode()).isEqualTo(ExitCodes.NO_INPUT);
         assertThat(missing.err().strip().lines()).hasSize(1);
