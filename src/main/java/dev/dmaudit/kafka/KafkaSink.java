@@ -460,15 +460,24 @@ public final class KafkaSink implements Sink {
         if (!unreachable) {
             unreachable = true;
             LOG.log(System.Logger.Level.WARNING, "kafka: cannot send to topic " + topic + " (brokers unreachable, or no such topic: "
-                    + Secrets.redact(e.getMessage(), config) + "); events wait in the spool");
+                    + Secrets.redact(why(e), config) + "); events wait in the spool");
         }
+    }
+
+    /** The message and its causes' ("Failed to construct kafka producer" alone says nothing). */
+    private static String why(Throwable e) {
+        StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            b.append(": ").append(c.getMessage());
+        }
+        return b.toString();
     }
 
     private void failure(Exception e) {
         long n = failed.incrementAndGet();
         if (Long.bitCount(n) == 1) {
             LOG.log(System.Logger.Level.WARNING, "kafka: an event was refused (" + e.getClass().getSimpleName() + ": "
-                    + Secrets.redact(e.getMessage(), config) + "); " + n + " so far (sink.kafka.failed)"
+                    + Secrets.redact(why(e), config) + "); " + n + " so far (sink.kafka.failed)"
                     + (e instanceof RetriableException ? "" : ", not retried"));
         }
     }

@@ -232,7 +232,7 @@ class KafkaSinkBrokerTest {
         s.close();
         List<Received> got = KafkaEvents.consume(broker.bootstrap(), topic, 1, Duration.ofSeconds(1), Duration.ofSeconds(30));
         SinkCounters c = s.counters();
-        assertThat(c.failed()).isPositive();
+        assertThat(c.failed()).as("%s, %d received", c, got.size()).isPositive();
         assertThat(c.dropped()).isZero();
         assertThat(c.delivered()).isEqualTo(got.size()).isPositive();
         assertThat(c.delivered() + c.failed()).isEqualTo(events.size());
