@@ -44,7 +44,7 @@ test-live: deps
 test-unit: deps
 	$(MVN) -B test -DexcludedGroups=live
 
-# The Kafka sink's tests alone (tagged kafka: a real KRaft broker as a child JVM; ~1.5 min). make test runs them too.
+# The Kafka sink's tests alone (tagged kafka: a real KRaft broker as a child JVM; ~1.5-2 min). make test runs them too.
 .PHONY: test-kafka
 test-kafka: deps
 	$(MVN) -B test -Dgroups=kafka
