@@ -61,6 +61,8 @@ public final class KafkaBench {
                 case "kernel" -> kernel(broker, topic, arg(args, 1, 200), arg(args, 2, 20));
                 default -> throw new IllegalArgumentException("mode: throughput, latency or kernel");
             }
+        } finally {
+            KafkaBroker.deleteTree(dir);
         }
     }
 

@@ -92,7 +92,8 @@ public final class KafkaBroker implements AutoCloseable {
         return shared;
     }
 
-    private static void deleteTree(Path dir) {
+    /** Removes a broker's scratch directory (best effort). */
+    public static void deleteTree(Path dir) {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
