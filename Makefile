@@ -44,6 +44,11 @@ test-live: deps
 test-unit: deps
 	$(MVN) -B test -DexcludedGroups=live
 
+# The Kafka sink's tests alone (tagged kafka: a real KRaft broker as a child JVM; ~1.5-2 min). make test runs them too.
+.PHONY: test-kafka
+test-kafka: deps
+	$(MVN) -B test -Dgroups=kafka
+
 native:
 	$(MAKE) -C native OUT=$(CURDIR)/target/classes/$(PLATFORM)
 

@@ -5,8 +5,9 @@
  *
  * <p>Exported is what an embedder touches: the API ({@code api}), the events it delivers and the
  * pipeline's stage and sink seams ({@code event}), the decoded records those events hold
- * ({@code record}) and their interpretation ({@code record.interpret}), and where a failing sector
- * lies ({@code locate}). The transport ({@code netlink}), the operating-system layer ({@code os}: libc,
+ * ({@code record}) and their interpretation ({@code record.interpret}), where a failing sector
+ * lies ({@code locate}), and the Kafka sink ({@code kafka}, usable when kafka-clients and
+ * jackson-core are present). The transport ({@code netlink}), the operating-system layer ({@code os}: libc,
  * errno, capabilities, the native-library directory), the tool wrappers ({@code dm}), the outputs
  * ({@code sink}) and the command line ({@code cli}) are this module's own.
  */
@@ -22,6 +23,8 @@ module dev.dmaudit {
     // Static: only the history (listen --history, report, check, ack) uses SQLite.
     requires static java.sql;
     requires static org.xerial.sqlitejdbc;
+    // Static too: only the Kafka sink (dev.dmaudit.kafka) needs the client.
+    requires static kafka.clients;
     requires jdk.unsupported; // sun.misc.Signal: SIGINT/SIGTERM as a normal end of `listen`
 
     exports dev.dmaudit.api;
@@ -29,6 +32,7 @@ module dev.dmaudit {
     exports dev.dmaudit.record;
     exports dev.dmaudit.record.interpret;
     exports dev.dmaudit.locate;
+    exports dev.dmaudit.kafka;
 
     // JNA direct mapping registers native methods reflectively.
     opens dev.dmaudit.os to com.sun.jna;

@@ -25,6 +25,8 @@ final class ListenSinks {
 
     @Mixin
     HistoryOptions history = new HistoryOptions();
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     /**
      * What the outputs may need from the listen command.
@@ -51,6 +53,7 @@ final class ListenSinks {
         addIfOn(sinks, metrics.sink(context));
         addIfOn(sinks, syslog.sink());
         addIfOn(sinks, history.open()); // its counters; the events reach it through gate()
+        addIfOn(sinks, kafka.sink());
         return sinks;
     }
 
