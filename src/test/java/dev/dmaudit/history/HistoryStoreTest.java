@@ -31,6 +31,36 @@ class HistoryStoreTest {
     }
 
     @Test
+    void locatedFailuresAreStoredWithTheirLocationAndCountedPerDamagedFile(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("h/history.db");
+        dev.dmaudit.locate.Location file = new dev.dmaudit.locate.Location(dev.dmaudit.locate.Location.Kind.FILE, "ext4",
+                "/dev/mapper/d0", "/srv", List.of("/srv/db/table one.ibd", "/srv/link"), 12L, 81920L, 32852L, List.of(), null,
+                List.of(new dev.dmaudit.locate.Location.Step("254:0", "d0", "integrity", 262816)));
+        dev.dmaudit.locate.Location table = new dev.dmaudit.locate.Location(dev.dmaudit.locate.Location.Kind.METADATA, "ext4",
+                "/dev/mapper/d0", "/srv", List.of(), null, null, 1059L, List.of(13L, 14L), "inode_table", List.of());
+        // the same wiring as listen --history --locate (cli.HistoryOptions)
+        HistorySink sink = HistorySink.builder(HistoryStore.openForWriting(db))
+                .location(e -> e.location() == null ? null : dev.dmaudit.sink.LocationFormat.jsonText(e.location()))
+                .damaged(e -> e.location() == null ? null : dev.dmaudit.sink.LocationFormat.damaged(e.location()))
+                .build();
+        sink.accept(failure(1, T0, 0, 262816).withLocation(file));
+        sink.accept(failure(2, T0 + 1, 0, 262824).withLocation(file)); // another sector of the same file
+        sink.accept(failure(3, T0 + 2, 0, 8472).withLocation(table));
+        sink.accept(failure(4, T0 + 3, 0, 9000)); // not located
+        sink.close();
+        try (HistoryStore s = HistoryStore.openForReading(db)) {
+            HistoryReader.Device d = new HistoryReader(s).devices("254:0", null, 5).get(0);
+            assertThat(d.failures()).isEqualTo(4);
+            assertThat(d.files()).extracting(HistoryReader.Spot::where, HistoryReader.Spot::failures)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("/srv/db/table one.ibd", 2L),
+                            org.assertj.core.groups.Tuple.tuple("metadata: inode_table", 1L));
+            assertThat(s.count("SELECT count(*) FROM events WHERE location IS NULL")).isEqualTo(1);
+            assertThat(s.count("SELECT count(*) FROM events WHERE json_extract(location, '$.file_offset') = 81920"
+                    + " AND json_extract(location, '$.paths[1]') = '/srv/link'")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aNewerSchemaIsRefusedAndNeverWritten(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("h/history.db");
         try (HistoryStore s = HistoryStore.openForWriting(db); Statement st = s.connection().createStatement()) {
