@@ -380,10 +380,9 @@ public final class KafkaSink implements Sink {
                 if (refused instanceof RetriableException) {
                     // No metadata within max.block.ms (brokers away) or a full buffer: the record stays
                     // first in the spool and is tried again, so the order holds.
+                    // Closing too: close() gives the spool its timeout to drain (a topic created a
+                    // moment ago may have no metadata yet), then ends this thread (abandoning).
                     brokerAway(refused);
-                    if (closing) {
-                        return;
-                    }
                     Thread.sleep(RETRY_MILLIS);
                     continue;
                 }
