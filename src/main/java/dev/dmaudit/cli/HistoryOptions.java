@@ -4,6 +4,7 @@ import dev.dmaudit.sink.LocationFormat;
 import dev.dmaudit.event.DeviceNameResolver;
 import dev.dmaudit.event.Sink;
 import dev.dmaudit.history.HistorySink;
+import dev.dmaudit.history.HistoryReader;
 import dev.dmaudit.history.HistoryStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -113,5 +114,27 @@ final class HistoryOptions {
                 .mode("listen")
                 .build();
         return sink;
+    }
+
+    /**
+     * For the metrics endpoint, at scrape time: a read connection of its own for each call, so a
+     * scrape never waits for the writer (WAL) and the writer never for a scrape.
+     *
+     * @return unacknowledged data failures in the history, or null when the history is off or unreadable
+     */
+    Long unacknowledgedFailures() {
+        if (!enabled || store == null) {
+            return null;
+        }
+        try (HistoryStore reading = HistoryStore.openForReading(path != null ? path : HistoryStore.DEFAULT_PATH)) {
+            long n = 0;
+            for (HistoryReader.Device d : new HistoryReader(reading).devices(null, null, 0)) {
+                n += d.unacknowledged();
+            }
+            return n;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "history unreadable for the metrics: " + e.getMessage());
+            return null;
+        }
     }
 }

@@ -50,9 +50,10 @@ final class ListenSinks {
         List<Sink> sinks = new ArrayList<>();
         addIfOn(sinks, hooks.sink(context.all()));
         addIfOn(sinks, journald.sink());
-        addIfOn(sinks, metrics.sink(context));
+        Sink stored = history.open(); // first: the metrics read it
+        addIfOn(sinks, metrics.sink(context, history::unacknowledgedFailures));
         addIfOn(sinks, syslog.sink());
-        addIfOn(sinks, history.open()); // its counters; the events reach it through gate()
+        addIfOn(sinks, stored); // its counters; the events reach it through gate()
         addIfOn(sinks, kafka.sink());
         return sinks;
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,7 +36,7 @@ final class MetricsOptions {
      * @throws ParameterException for a malformed address (exit 2)
      * @throws CliFailure exit 11 when the address cannot be bound
      */
-    PrometheusSink sink(ListenSinks.Context context) {
+    PrometheusSink sink(ListenSinks.Context context, Supplier<Long> unacknowledged) {
         if (address == null) {
             return null;
         }
@@ -56,6 +57,11 @@ final class MetricsOptions {
             @Override
             public Boolean auditEnabled() {
                 return context.auditEnabled().get();
+            }
+
+            @Override
+            public Long unacknowledgedFailures() {
+                return unacknowledged.get();
             }
         };
         try {

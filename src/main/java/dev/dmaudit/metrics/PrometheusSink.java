@@ -52,6 +52,14 @@ public final class PrometheusSink implements Sink {
 
         /** @return whether kernel auditing is enabled, or null when unknown */
         Boolean auditEnabled();
+
+        /**
+         * @return data failures in the history that nobody has acknowledged ({@code dmaudit ack}),
+         *     or null without a history (the gauge is then left out)
+         */
+        default Long unacknowledgedFailures() {
+            return null;
+        }
     }
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -182,6 +190,17 @@ public final class PrometheusSink implements Sink {
             if (enabled != null) {
                 out.add(gauge("dmaudit_audit_enabled", "Whether kernel auditing is enabled (0: no DM records come)",
                         Labels.EMPTY, enabled ? 1 : 0));
+            }
+            Long unacked;
+            try {
+                unacked = source.unacknowledgedFailures();
+            } catch (RuntimeException e) { // the history unreadable now: left out, not guessed
+                unacked = null;
+            }
+            if (unacked != null) {
+                out.add(gauge("dmaudit_unacknowledged_failures",
+                        "Data integrity failures in the history not yet acknowledged (dmaudit ack); dmaudit check alerts on them",
+                        Labels.EMPTY, unacked));
             }
             Metrics m = source.metrics();
             if (m == null) {

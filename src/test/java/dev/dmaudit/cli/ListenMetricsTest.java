@@ -64,6 +64,50 @@ class ListenMetricsTest {
     }
 
     @Test
+    void withAHistoryTheUnacknowledgedFailuresAreAGaugeAndAckClearsThem() throws Exception {
+        long failures = dev.dmaudit.event.CollectingSink.captureEvents().stream()
+                .filter(e -> e.dm() != null && e.dm().isData()).mapToLong(e -> e.dm().records().size()).sum();
+        assertThat(failures).as("the capture has data failures").isPositive();
+        Path db = dir.resolve("h/history.db");
+        // a first run fills the history; the second serves the metrics over it
+        CliRun first = CliRun.run("listen", "--timeout", "3s", "--output", dir.resolve("1.txt").toString(), "--history", db.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(unacknowledgedSeenByAListen(db)).isEqualTo(2 * failures); // its own replay adds them again
+        CliRun ack = CliRun.run("ack", "--all", "--history", db.toString());
+        assertThat(ack.exitCode()).as(ack.err()).isZero();
+        assertThat(unacknowledgedSeenByAListen(db)).isEqualTo(failures);
+    }
+
+    /** Runs listen --history --metrics over the replay and scrapes until its own events are stored. */
+    private double unacknowledgedSeenByAListen(Path db) throws Exception {
+        int port = freePort();
+        AtomicReference<CliRun> result = new AtomicReference<>();
+        Thread listen = new Thread(() -> result.set(CliRun.run("listen", "--timeout", "8s", "--output",
+                dir.resolve("2.txt").toString(), "--history", db.toString(), "--metrics", "127.0.0.1:" + port)));
+        listen.start();
+        String last = null;
+        long expected = dev.dmaudit.event.CollectingSink.captureEvents().stream().filter(e -> e.dm() != null).count();
+        while (listen.isAlive()) {
+            try {
+                String body = Promtool.scrape(port);
+                if (Promtool.sum(body, "dmaudit_sink_delivered_total", "sink=\"output\"") == expected) {
+                    last = body; // the history commits before the output shows: all stored
+                    break;
+                }
+            } catch (java.io.IOException notYetUp) {
+                // the server is not up yet
+            }
+            Thread.sleep(100);
+        }
+        listen.join();
+        assertThat(result.get().exitCode()).as(result.get().err()).isZero();
+        assertThat(last).as("no scrape saw the run's events").isNotNull();
+        String[] check = Promtool.check(last);
+        assertThat(check[0]).as("promtool check metrics:\n%s\n%s", check[1], last).isEqualTo("0");
+        return Promtool.sum(last, "dmaudit_unacknowledged_failures", null);
+    }
+
+    @Test
     void aBadAddressIsAUsageErrorAndATakenPortExitsEleven() throws Exception {
         for (String bad : List.of("9464", "127.0.0.1", "127.0.0.1:x", "127.0.0.1:70000", "::1:9464", "example.org:9464")) {
             CliRun r = CliRun.run("listen", "--timeout", "1s", "--metrics", bad);
