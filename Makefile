@@ -5,13 +5,17 @@ JAR      := target/dmaudit-all.jar
 # JNA's resource prefix for this machine: linux-x86-64 or linux-aarch64.
 PLATFORM := linux-$(subst _,-,$(subst arm64,aarch64,$(shell uname -m)))
 
-.PHONY: all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e e2e-history demo e2e-prep fuzz install uninstall man completion test-install gen-tables
+.PHONY: test-deps all build install-lib test-embedder native-check test test-live test-unit bench deps clean native listen e2e e2e-history demo e2e-prep fuzz install uninstall man completion test-install gen-tables
 
 all: build
 
 # Installs the toolchain on a fresh Debian machine; a no-op when it is there.
 deps:
 	@./tools/ensure-deps
+
+# The real programs the tests run (journald, promtool, rsyslogd, ausearch, e2fsprogs, …).
+test-deps:
+	@./tools/ensure-test-deps
 
 build: deps
 	$(MVN) $(MVNFLAGS) -DskipTests package
@@ -34,14 +38,14 @@ test-embedder: install-lib
 native-check: deps
 	./tools/native-check
 
-test: deps
+test: deps test-deps
 	$(MVN) -B test
 
 # The tests tagged @Live (root, kernel audit), or all the others.
-test-live: deps
+test-live: deps test-deps
 	$(MVN) -B test -Dgroups=live
 
-test-unit: deps
+test-unit: deps test-deps
 	$(MVN) -B test -DexcludedGroups=live
 
 # The Kafka sink's tests alone (tagged kafka: a real KRaft broker as a child JVM; ~1.5-2 min). make test runs them too.
