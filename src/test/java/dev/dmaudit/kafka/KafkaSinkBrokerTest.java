@@ -221,30 +221,17 @@ class KafkaSinkBrokerTest {
     @org.junit.jupiter.api.Disabled("fails in the full suite (after the other broker tests), passes alone: the producer with"
             + " max.request.size=1500 gets no metadata for a new topic within 30 s; cause not found yet (closing note, stop 20)")
     void aRecordTheClientRefusesIsCountedFailedAndTheOthersGoOn() throws Exception {
+        String topic = KafkaBroker.topicName("refused");
+        broker.createTopic(topic, 3);
         List<Event> events = KafkaEvents.capture();
         Properties p = new Properties();
         p.setProperty("max.request.size", "1500"); // the control events (with their SYSCALL, PROCTITLE…) are larger
         p.setProperty("compression.type", "none");
-        String topic = null;
-        KafkaSink s = null;
-        // Not understood yet: in about one CI run of three the producer got no metadata for the new
-        // topic within the 30 s close timeout (nothing delivered, nothing refused, all 12 dropped at
-        // close). That case, and only that one, is tried once more on a fresh topic, and says so.
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            topic = KafkaBroker.topicName("refused");
-            broker.createTopic(topic, 3);
-            s = sink(topic).properties(p).build();
-            for (Event e : events) {
-                s.accept(e);
-            }
-            s.close();
-            SinkCounters first = s.counters();
-            if (first.delivered() > 0 || first.failed() > 0) {
-                break;
-            }
-            System.err.println("KafkaSinkBrokerTest: no metadata for " + topic + " within the close timeout (" + first + ")"
-                    + (attempt == 1 ? "; once more on a fresh topic" : ""));
+        KafkaSink s = sink(topic).properties(p).build();
+        for (Event e : events) {
+            s.accept(e);
         }
+        s.close();
         List<Received> got = KafkaEvents.consume(broker.bootstrap(), topic, 1, Duration.ofSeconds(1), Duration.ofSeconds(30));
         SinkCounters c = s.counters();
         assertThat(c.failed()).as("%s, %d received", c, got.size()).isPositive();
