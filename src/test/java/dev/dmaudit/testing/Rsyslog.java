@@ -335,7 +335,14 @@ public final class Rsyslog implements AutoCloseable {
         }
         List<Map<String, Object>> list = new ArrayList<>();
         JsonFactory f = new JsonFactory();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+        // one read, complete lines only: rsyslogd may be writing the last one right now
+        // (cut as bytes: a half-written line may end inside a UTF-8 sequence)
+        byte[] bytes = Files.readAllBytes(out);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
             if (line.isBlank()) {
                 continue;
             }
@@ -345,19 +352,9 @@ public final class Rsyslog implements AutoCloseable {
                 } else {
                     throw new IOException("not a JSON object: " + line);
                 }
-            } catch (IOException e) {
-                if (line.equals(lastLine(out))) {
-                    break; // being written right now
-                }
-                throw e;
             }
         }
         return list;
-    }
-
-    private static String lastLine(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        return lines.isEmpty() ? null : lines.get(lines.size() - 1);
     }
 
     /** A JSON object of strings and objects (what rsyslog's %$!% holds). */
