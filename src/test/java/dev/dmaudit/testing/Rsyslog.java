@@ -181,7 +181,8 @@ public final class Rsyslog implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("rsyslogd.log").toFile()))
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // (60 s, not 15: at load 20+ rsyslogd was once not listening within 15 s)
         // the stream ports accept connections once rsyslogd listens
         for (int port : new int[] {tcp, tls, tlsClientAuth}) {
             while (!accepts(port)) {
