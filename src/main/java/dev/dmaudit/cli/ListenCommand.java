@@ -6,6 +6,7 @@ import dev.dmaudit.sink.Sanitize;
 
 import dev.dmaudit.api.DmAuditException;
 import dev.dmaudit.api.DmAuditListener;
+import dev.dmaudit.os.NativeHeap;
 import dev.dmaudit.api.ListenerBuilder;
 import dev.dmaudit.api.Metrics;
 import dev.dmaudit.api.Mode;
@@ -195,7 +196,11 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             listener.start(ev -> { }); // the sinks do the work
             // This thread waits for the end and does the periodic work itself (the audit switch
             // and ENOBUFS watch, --stats): no timer thread of its own.
-            new MainLoop(System::nanoTime).run(done, timeout, WATCH_EVERY, watch::check,
+            IdleTrim trim = new IdleTrim(() -> listener.metrics().datagrams(), NativeHeap::residentPages, NativeHeap::trim);
+            new MainLoop(System::nanoTime).run(done, timeout, WATCH_EVERY, () -> {
+                watch.check();
+                trim.tick();
+            },
                     options.stats ? statsInterval : null, () -> printStats(err, listener.metrics(), writer.written()));
         } finally {
             listener.close(); // flushes open events through the sinks, restores audit state
