@@ -1,6 +1,7 @@
 /*
  * NETLINK_AUDIT helpers shared by the benchmark programs in bench/ (header-only: each program is
- * one `cc` call in the tools/ scripts).
+ * one `cc` call in the tools/ scripts; inline so that a program using only some of them builds with
+ * -Werror).
  */
 #ifndef DMAUDIT_BENCH_AUDIT_NL_H
 #define DMAUDIT_BENCH_AUDIT_NL_H
@@ -14,7 +15,7 @@
 #include <sys/socket.h>
 
 /* A bound NETLINK_AUDIT socket; exits on failure (a benchmark cannot go on without it). */
-static int nl_open(void)
+static inline int nl_open(void)
 {
     struct sockaddr_nl a = {.nl_family = AF_NETLINK};
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
@@ -26,7 +27,7 @@ static int nl_open(void)
 }
 
 /* Sends one request of TYPE to the kernel: 0 or -errno. */
-static int nl_send(int fd, int type, int flags, const void *data, size_t len)
+static inline int nl_send(int fd, int type, int flags, const void *data, size_t len)
 {
     struct {
         struct nlmsghdr h;
@@ -45,7 +46,7 @@ static int nl_send(int fd, int type, int flags, const void *data, size_t len)
 }
 
 /* Reads the kernel's answer to a request sent with NLM_F_ACK: 0 or -errno. */
-static int nl_ack(int fd)
+static inline int nl_ack(int fd)
 {
     char buf[8192];
     for (;;) {
@@ -62,7 +63,7 @@ static int nl_ack(int fd)
 }
 
 /* AUDIT_GET: the kernel's audit status; exits on failure. */
-static void audit_get_status(int fd, struct audit_status *s)
+static inline void audit_get_status(int fd, struct audit_status *s)
 {
     char buf[8192];
     if (nl_send(fd, AUDIT_GET, 0, NULL, 0) != 0) {
@@ -86,7 +87,7 @@ static void audit_get_status(int fd, struct audit_status *s)
 }
 
 /* AUDIT_SET of the fields in MASK, acknowledged by the kernel; exits naming the errno on failure. */
-static void audit_set_status(int fd, unsigned mask, unsigned enabled, unsigned backlog_limit)
+static inline void audit_set_status(int fd, unsigned mask, unsigned enabled, unsigned backlog_limit)
 {
     struct audit_status s;
     memset(&s, 0, sizeof(s));
