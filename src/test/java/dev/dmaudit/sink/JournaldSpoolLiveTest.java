@@ -70,9 +70,10 @@ class JournaldSpoolLiveTest {
             QueuedSink sink = sink(journald, spool, 64 << 20, Duration.ofSeconds(120));
             journald.pause();
             send(sink, 0, n);
-            // journald's socket takes a few hundred datagrams, memory 100: the rest is on disk.
-            assertThat(sink.spooled()).isGreaterThan(n - MEMORY - 2 * 512L);
-            assertThat(sink.queued()).isEqualTo(MEMORY);
+            // journald's socket queue takes a few datagrams (net.unix.max_dgram_qlen, 10 by default; 512 here at most), memory
+            // up to 100 (the worker may still be taking from it): the rest is on disk.
+            assertThat(sink.spooled()).isGreaterThan(n - MEMORY - 512L);
+            assertThat(sink.queued() + sink.spooled()).isGreaterThan(n - 512L);
             assertThat(sink.counters().dropped()).isZero();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(spool))).isEqualTo("rwx------");
             List<Path> files = spoolFiles(spool);
@@ -126,7 +127,7 @@ class JournaldSpoolLiveTest {
             first.kill(); // and what it had not read dies with it
             kept = new DiskSpool<>("journald", spool, 64 << 20, DiskSpool.BYTES).records();
             // all but what went into the frozen journald's socket queue (the entry in the middle of its send is kept too)
-            assertThat(kept).isGreaterThan(n - 2 * 512L).isLessThanOrEqualTo(n);
+            assertThat(kept).isGreaterThan(n - 512L).isLessThanOrEqualTo(n);
         }
         try (RealJournald second = RealJournald.start(dir)) {
             QueuedSink sink = sink(second, spool, 64 << 20, Duration.ofSeconds(120));
