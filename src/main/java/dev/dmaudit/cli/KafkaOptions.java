@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Properties;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -120,24 +119,10 @@ final class KafkaOptions {
     }
 
     private long bytes(String s) {
-        String t = s.trim().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G")) {
-            unit = switch (t.charAt(t.length() - 1)) {
-                case 'K' -> 1L << 10;
-                case 'M' -> 1L << 20;
-                default -> 1L << 30;
-            };
-            t = t.substring(0, t.length() - 1);
-        }
         try {
-            long n = Long.parseLong(t);
-            if (n < 1 || n > (Long.MAX_VALUE / unit)) {
-                throw new NumberFormatException();
-            }
-            return n * unit;
-        } catch (NumberFormatException e) {
-            throw usage("--kafka-spool-max: '" + s + "' is not a size (such as 256M)");
+            return Sizes.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw usage("--kafka-spool-max: " + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.dmaudit.kafka;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.Sink;
 import dev.dmaudit.event.SinkCounters;
+import dev.dmaudit.sink.DiskSpool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -218,7 +219,7 @@ public final class KafkaSink implements Sink {
             }
             checkTopic(topic);
             Properties c = producerConfig(bootstrap, properties);
-            DiskSpool disk = diskDir == null ? null : new DiskSpool(diskDir, diskBytes);
+            DiskSpool<Spooled> disk = diskDir == null ? null : new DiskSpool<>("kafka", diskDir, diskBytes, Spooled.CODEC);
             KafkaSink sink = new KafkaSink(this, c, new Spool(memoryEvents, memoryBytes, disk), factory);
             sink.startSending();
             return sink;

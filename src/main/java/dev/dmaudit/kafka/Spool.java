@@ -1,5 +1,6 @@
 package dev.dmaudit.kafka;
 
+import dev.dmaudit.sink.DiskSpool;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ final class Spool {
     private final ArrayDeque<Spooled> memory = new ArrayDeque<>();
     private final int maxEvents;
     private final long maxBytes;
-    private final DiskSpool disk;
+    private final DiskSpool<Spooled> disk;
     private long memoryBytes;
     private boolean diskBroken;
 
@@ -31,7 +32,7 @@ final class Spool {
      * @param maxBytes  most bytes in memory
      * @param disk      the on-disk spool, or null
      */
-    Spool(int maxEvents, long maxBytes, DiskSpool disk) {
+    Spool(int maxEvents, long maxBytes, DiskSpool<Spooled> disk) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
         this.disk = disk;
@@ -51,6 +52,7 @@ final class Spool {
             if (disk != null && !diskBroken) {
                 try {
                     if (disk.append(r)) {
+                        disk.flush(); // in the page cache at once: a restart of dmaudit finds it
                         ready.signal();
                         return true;
                     }

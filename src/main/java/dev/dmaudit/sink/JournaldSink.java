@@ -6,7 +6,6 @@ import dev.dmaudit.event.DmOp;
 import dev.dmaudit.event.DmRecord;
 import dev.dmaudit.event.Event;
 import dev.dmaudit.event.ProcessInfo;
-import dev.dmaudit.event.Sink;
 import dev.dmaudit.event.SinkCounters;
 import dev.dmaudit.event.SyscallInfo;
 import dev.dmaudit.os.JournalSocket;
@@ -26,7 +25,7 @@ import java.util.Map;
  * again once it is back. Sending blocks while journald's queue is full: wrap the sink in
  * {@link QueuedSink} so that never holds the listener.
  */
-public final class JournaldSink implements Sink {
+public final class JournaldSink implements SpoolableSink {
     private static final System.Logger LOG = System.getLogger(JournaldSink.class.getName());
 
     /** MESSAGE_ID of a successful constructor or destructor (and other successful DM_CTRL ops). */
@@ -70,8 +69,26 @@ public final class JournaldSink implements Sink {
     @Override
     public void accept(Event event) {
         encode(event, entry);
+        send(entry.bytes(), entry.size());
+    }
+
+    /** The entry in the native format, as {@link #accept} sends it. */
+    @Override
+    public byte[] encode(Event event) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(1024);
+        encode(event, b);
+        return b.toByteArray();
+    }
+
+    /** Sends an entry {@link #encode} made (possibly spooled by an earlier run). */
+    @Override
+    public void acceptEncoded(byte[] encoded) {
+        send(encoded, encoded.length);
+    }
+
+    private void send(byte[] bytes, int len) {
         try {
-            socket.send(entry.bytes(), entry.size());
+            socket.send(bytes, len);
             delivered++; // one writing thread: volatile for the readers suffices
         } catch (SyscallException e) {
             long n = ++failed;

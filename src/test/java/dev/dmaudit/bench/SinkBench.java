@@ -39,6 +39,10 @@ public final class SinkBench {
     public static void main(String[] args) throws Exception {
         String which = args[0];
         int n = Integer.parseInt(args[1]);
+        if (which.equals("journald-fields")) {
+            fields(n, Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            return;
+        }
         List<Event> dm = CollectingSink.captureEvents().stream().filter(e -> e.dm() != null).toList();
         Event[] events = new Event[n];
         for (int i = 0; i < n; i++) {
@@ -78,6 +82,40 @@ public final class SinkBench {
             if (round == 1) {
                 System.out.printf("sinkbench: %s %d events in %.3f s: %.0f events/s; this thread's CPU %.3f s: %.0f events per CPU-second"
                         + " (counters %s)%n", which, count, s, count / s, cpu, count / cpu, sink.counters());
+            }
+        }
+    }
+
+    /**
+     * journald's ingest rate against the shape of an entry (BENCHMARKS.md "Outputs"): {@code n}
+     * entries of {@code fields} fields (MESSAGE, SYSLOG_IDENTIFIER and DMAUDIT_Fk), values of
+     * {@code valueBytes} bytes each, distinct per entry (a serial in each) as real events' are.
+     */
+    private static void fields(int n, Path socket, int fields, int valueBytes) throws Exception {
+        String pad = "v".repeat(Math.max(0, valueBytes - 12));
+        for (int round = 0; round < 2; round++) {
+            int count = round == 0 ? Math.min(n, 20_000) : n;
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            try (JournalSocket s = new JournalSocket(DirectLibC.get(), socket)) {
+                long c0 = cpuNanos();
+                long t0 = System.nanoTime();
+                long bytes = 0;
+                for (int i = 0; i < count; i++) {
+                    b.reset();
+                    for (int f = 0; f < fields; f++) {
+                        String name = f == 0 ? "MESSAGE" : f == 1 ? "SYSLOG_IDENTIFIER" : "DMAUDIT_F" + f;
+                        String value = f == 1 ? "dmaudit" : String.format("%012d", (long) i * 64 + f) + pad;
+                        b.writeBytes((name + "=" + value + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    bytes += b.size();
+                    s.send(b.toByteArray(), b.size());
+                }
+                double sec = (System.nanoTime() - t0) / 1e9;
+                double cpu = (cpuNanos() - c0) / 1e9;
+                if (round == 1) {
+                    System.out.printf("sinkbench: journald-fields %d fields, %d bytes per entry: %d entries in %.3f s: %.0f entries/s;"
+                            + " this thread's CPU %.3f s%n", fields, bytes / count, count, sec, count / sec, cpu);
+                }
             }
         }
     }

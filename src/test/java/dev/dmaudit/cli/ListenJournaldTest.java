@@ -47,4 +47,34 @@ class ListenJournaldTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.OUTPUT_ERROR);
         assertThat(r.err()).contains("ECONNREFUSED").doesNotContain("namespace");
     }
+
+    @Test
+    void theDiskSpoolIsAPrivateDirectoryGivenWithJournald() throws Exception {
+        Path spool = dir.resolve("journald-spool");
+        CliRun r = CliRun.run("listen", "--timeout", "1s", "--journald-spool-dir", spool.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--journald-spool-dir needs --journald");
+        r = CliRun.run("listen", "--timeout", "1s", "--journald", "--journald-spool-dir", "relative/spool");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--journald-spool-dir relative/spool: give an absolute path");
+        r = CliRun.run("listen", "--timeout", "1s", "--journald", "--journald-spool-dir", spool.toString(), "--journald-spool-max", "lots");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--journald-spool-max: 'lots' is not a size");
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        r = CliRun.run("listen", "--timeout", "1s", "--journald", "--journald-spool-dir", shared.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.OUTPUT_ERROR);
+        assertThat(r.err()).contains("cannot use --journald-spool-dir " + shared).contains("writable by group or others");
+
+        try (RealJournald journald = RealJournald.start(dir)) {
+            Path out = dir.resolve("events.txt");
+            r = CliRun.run("listen", "--timeout", "2s", "--stats", "--output", out.toString(), "--journald",
+                    "--journald-socket", journald.socket().toString(), "--journald-spool-dir", spool.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            List<String> printed = Files.readAllLines(out);
+            assertThat(journald.entries(printed.size(), "SYSLOG_IDENTIFIER=dmaudit").stream().map(e -> e.get("MESSAGE")).toList())
+                    .isEqualTo(printed);
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(spool))).isEqualTo("rwx------");
+        }
+    }
 }

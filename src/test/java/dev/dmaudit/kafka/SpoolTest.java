@@ -3,6 +3,7 @@ package dev.dmaudit.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dmaudit.sink.DiskSpool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class SpoolTest {
     @Test
     void overflowGoesToDiskInOrderAndSurvivesAReopen() throws Exception {
         Path d = dir.resolve("spool");
-        Spool s = new Spool(50, 1 << 20, new DiskSpool(d, 64 << 20));
+        Spool s = new Spool(50, 1 << 20, new DiskSpool<>("kafka", d, 64 << 20, Spooled.CODEC));
         for (int i = 0; i < 5000; i++) {
             assertThat(s.offer(rec(i))).isTrue();
         }
@@ -78,7 +79,7 @@ class SpoolTest {
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
             }
         }
-        Spool again = new Spool(50, 1 << 20, new DiskSpool(d, 64 << 20));
+        Spool again = new Spool(50, 1 << 20, new DiskSpool<>("kafka", d, 64 << 20, Spooled.CODEC));
         assertThat(again.size()).isEqualTo(4990);
         assertThat(again.offer(rec(5000))).isTrue(); // after the old ones, on disk
         assertThat(drain(again)).isEqualTo(ids(10, 5001));
@@ -90,7 +91,7 @@ class SpoolTest {
     @Test
     void diskCapIsABoundAndATornRecordKeepsTheWholeOnes() throws Exception {
         Path d = dir.resolve("capped");
-        Spool s = new Spool(10, 1 << 20, new DiskSpool(d, 20_000));
+        Spool s = new Spool(10, 1 << 20, new DiskSpool<>("kafka", d, 20_000, Spooled.CODEC));
         List<String> kept = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             if (s.offer(rec(i))) {
@@ -110,7 +111,7 @@ class SpoolTest {
         }
         byte[] b = Files.readAllBytes(seg);
         Files.write(seg, java.util.Arrays.copyOf(b, b.length - 5)); // the last record torn
-        Spool again = new Spool(10, 1 << 20, new DiskSpool(d, 20_000));
+        Spool again = new Spool(10, 1 << 20, new DiskSpool<>("kafka", d, 20_000, Spooled.CODEC));
         assertThat(drain(again)).isEqualTo(kept.subList(0, kept.size() - 1));
     }
 
@@ -118,7 +119,7 @@ class SpoolTest {
     void aDirectoryOthersCanWriteIsRefused() throws IOException {
         Path d = Files.createDirectory(dir.resolve("open"));
         Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertThatThrownBy(() -> new DiskSpool(d, 1 << 20)).isInstanceOf(IOException.class).hasMessageContaining("writable by group or others");
+        assertThatThrownBy(() -> new DiskSpool<>("kafka", d, 1 << 20, Spooled.CODEC)).isInstanceOf(IOException.class).hasMessageContaining("writable by group or others");
     }
 
     @Test
@@ -127,6 +128,6 @@ class SpoolTest {
                 "needs root to give the directory to another uid");
         Path d = Files.createDirectory(dir.resolve("theirs"));
         Files.setAttribute(d, "unix:uid", 4242);
-        assertThatThrownBy(() -> new DiskSpool(d, 1 << 20)).isInstanceOf(IOException.class).hasMessageContaining("owned by uid 4242");
+        assertThatThrownBy(() -> new DiskSpool<>("kafka", d, 1 << 20, Spooled.CODEC)).isInstanceOf(IOException.class).hasMessageContaining("owned by uid 4242");
     }
 }

@@ -160,9 +160,43 @@ public final class RealJournald implements AutoCloseable {
         return m;
     }
 
+    /** Freezes journald (SIGSTOP): senders block once its socket's queue is full, as with a journald that cannot keep up. */
+    public void pause() throws Exception {
+        signal("-STOP");
+    }
+
+    /** Lets a paused journald go on (SIGCONT). */
+    public void resume() throws Exception {
+        signal("-CONT");
+    }
+
+    /** Kills journald at once (SIGKILL, also when paused): what it had not read is lost with it. {@link #close} still cleans up. */
+    public void kill() throws Exception {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("journald survived SIGKILL");
+        }
+    }
+
+    private void signal(String sig) throws Exception {
+        Process k = new ProcessBuilder("kill", sig, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+            k.destroyForcibly();
+            throw new IllegalStateException("kill " + sig + " " + process.pid() + " failed: " + new String(k.getInputStream().readAllBytes(),
+                    StandardCharsets.UTF_8));
+        }
+    }
+
     /** Stops journald (bounded) and removes its runtime and journal directories. */
     @Override
     public void close() throws Exception {
+        if (process.isAlive()) {
+            try {
+                signal("-CONT"); // a paused journald would not act on SIGTERM
+            } catch (IllegalStateException gone) {
+                // it ended in between: nothing to resume
+            }
+        }
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -1,12 +1,10 @@
-package dev.dmaudit.kafka;
+package dev.dmaudit.sink;
 
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -21,26 +19,83 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The on-disk part of the spool: segment files {@code NNNNNNNNNNNNNNNNNNNN.spool} (0600, in a 0700
- * directory of ours) of length-prefixed records, oldest first, at most {@code maxBytes} in all.
- * Records are written (not fsynced) as they come, so a spool outlives a restart of dmaudit; the
- * files are fsynced when the sink closes. Not thread-safe: {@link Spool} holds its lock around
- * every call.
+ * A bounded first-in first-out store of records on disk, for an output that must keep events while
+ * its destination is slow or away (Kafka's spool, {@link QueuedSink}'s overflow): segment files
+ * {@code NNNNNNNNNNNNNNNNNNNN.spool} (0600, in a 0700 directory of ours) of records as the
+ * {@link Codec} writes them, oldest first, at most {@code maxBytes} in all. Records are written
+ * (not fsynced) as they come and reach the file at each {@link #flush}, so a spool outlives a
+ * restart of dmaudit; the files are fsynced when a segment is read back or the spool closes.
+ * Not thread-safe: the owner holds its lock around every call.
+ *
+ * @param <T> the record type
  */
-final class DiskSpool {
+public final class DiskSpool<T> {
     private static final System.Logger LOG = System.getLogger(DiskSpool.class.getName());
     private static final String SUFFIX = ".spool";
     /** A segment is closed for appending past this size; it is read back whole. */
     static final long SEGMENT_BYTES = 1 << 20;
     /** Sequence numbers start here so that {@link #prepend} can go below the oldest segment. */
     private static final long FIRST = 1_000_000_000L;
-    /** No record field is larger (the producer refuses records over 1 MB by default anyway). */
-    private static final int MAX_FIELD = 64 << 20;
+    /** No record field is larger (Kafka refuses records over 1 MB by default; journald entries over 768 MiB). */
+    public static final int MAX_FIELD = 64 << 20;
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
 
+    /**
+     * How records are written to and read from a segment file.
+     *
+     * @param <T> the record type
+     */
+    public interface Codec<T> {
+        /**
+         * @param out a segment file
+         * @param r   the record
+         * @throws IOException when the write fails
+         */
+        void write(DataOutputStream out, T r) throws IOException;
+
+        /**
+         * @param in a segment file
+         * @return the next record, or null at a clean end of the file
+         * @throws IOException on a torn or malformed record ({@link #readField} checks lengths)
+         */
+        T read(DataInputStream in) throws IOException;
+
+        /**
+         * @param r a record
+         * @return the bytes {@link #write} takes for it (counted against the cap)
+         */
+        long encodedSize(T r);
+    }
+
+    /** Each record one byte array: its length (4 bytes, big-endian) and its bytes. */
+    public static final Codec<byte[]> BYTES = new Codec<>() {
+        @Override
+        public void write(DataOutputStream out, byte[] r) throws IOException {
+            writeField(out, r);
+        }
+
+        @Override
+        public byte[] read(DataInputStream in) throws IOException {
+            int n;
+            try {
+                n = in.readInt();
+            } catch (EOFException end) {
+                return null;
+            }
+            return readField(in, n);
+        }
+
+        @Override
+        public long encodedSize(byte[] r) {
+            return 4L + r.length;
+        }
+    };
+
+    private final String name;
     private final Path dir;
     private final long maxBytes;
+    private final Codec<T> codec;
     /** Segment number → its size in bytes. */
     private final TreeMap<Long, Long> segments = new TreeMap<>();
     private long bytes;
@@ -51,13 +106,17 @@ final class DiskSpool {
     /**
      * Opens (creating it 0700 when absent) the spool directory and counts what an earlier run left.
      *
+     * @param name     the output's name, for log lines ({@code kafka}, {@code journald})
      * @param dir      the directory; must be ours and not writable by group or others
      * @param maxBytes the cap on all segment files together
+     * @param codec    how records are written and read
      * @throws IOException when the directory cannot be made, is not safe, or cannot be read
      */
-    DiskSpool(Path dir, long maxBytes) throws IOException {
+    public DiskSpool(String name, Path dir, long maxBytes, Codec<T> codec) throws IOException {
+        this.name = name;
         this.dir = dir;
         this.maxBytes = maxBytes;
+        this.codec = codec;
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
         }
@@ -88,27 +147,44 @@ final class DiskSpool {
             }
         }
         if (records > 0) {
-            LOG.log(System.Logger.Level.INFO, "kafka: " + records + " events spooled by an earlier run in " + dir + " are sent first");
+            LOG.log(System.Logger.Level.INFO, name + ": " + records + " events spooled by an earlier run in " + dir + " are sent first");
         }
     }
 
+    /** @return the directory */
+    public Path dir() {
+        return dir;
+    }
+
+    /** @return the cap on the files' bytes */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     /** @return records on disk */
-    long records() {
+    public long records() {
         return records;
     }
 
-    boolean isEmpty() {
+    /** @return bytes on disk */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** @return whether no record is on disk */
+    public boolean isEmpty() {
         return records == 0;
     }
 
     /**
-     * Appends after the newest record.
+     * Appends after the newest record, into the file's buffer: {@link #flush} writes it out.
      *
+     * @param r the record
      * @return false when the cap would be exceeded (the caller counts a drop)
      * @throws IOException when the write fails
      */
-    boolean append(Spooled r) throws IOException {
-        long size = encodedSize(r);
+    public boolean append(T r) throws IOException {
+        long size = codec.encodedSize(r);
         if (bytes + size > maxBytes) {
             return false;
         }
@@ -118,8 +194,7 @@ final class DiskSpool {
             tail = open(tailSeq);
             segments.put(tailSeq, 0L);
         }
-        write(tail, r);
-        tail.flush(); // in the page cache at once: a restart of dmaudit finds it
+        codec.write(tail, r);
         segments.merge(tailSeq, size, Long::sum);
         bytes += size;
         records++;
@@ -127,20 +202,32 @@ final class DiskSpool {
     }
 
     /**
+     * Writes what {@link #append} buffered to the file: in the page cache, so a restart of dmaudit
+     * (even a kill -9) finds it.
+     *
+     * @throws IOException when the write fails
+     */
+    public void flush() throws IOException {
+        if (tail != null) {
+            tail.flush();
+        }
+    }
+
+    /**
      * Writes records in front of the oldest (those that were in memory or unacknowledged at close).
      * The cap does not apply: they were already counted in, and dropping them now would lose
      * events the spool had accepted.
      */
-    void prepend(List<Spooled> first) throws IOException {
+    public void prepend(List<T> first) throws IOException {
         if (first.isEmpty()) {
             return;
         }
         long seq = segments.isEmpty() ? FIRST : segments.firstKey() - 1;
         long size = 0;
         try (DataOutputStream out = open(seq)) {
-            for (Spooled r : first) {
-                write(out, r);
-                size += encodedSize(r);
+            for (T r : first) {
+                codec.write(out, r);
+                size += codec.encodedSize(r);
             }
         }
         segments.put(seq, size);
@@ -154,7 +241,7 @@ final class DiskSpool {
      * @return its records, oldest first (empty when none)
      * @throws IOException when it cannot be read or deleted
      */
-    List<Spooled> takeOldest() throws IOException {
+    public List<T> takeOldest() throws IOException {
         if (segments.isEmpty()) {
             return List.of();
         }
@@ -163,10 +250,10 @@ final class DiskSpool {
             closeTail(); // later appends start a new segment
         }
         Path f = file(seq);
-        List<Spooled> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
             while (true) {
-                Spooled r = read(in);
+                T r = codec.read(in);
                 if (r == null) {
                     break;
                 }
@@ -174,7 +261,7 @@ final class DiskSpool {
             }
         } catch (IOException e) {
             // A torn last record (power loss mid-write): keep what was whole, say so.
-            LOG.log(System.Logger.Level.WARNING, "kafka: spool file " + f + " ends in a partial record (" + e.getMessage()
+            LOG.log(System.Logger.Level.WARNING, name + ": spool file " + f + " ends in a partial record (" + e.getMessage()
                     + "); " + out.size() + " whole records kept");
         }
         Files.delete(f);
@@ -184,7 +271,7 @@ final class DiskSpool {
     }
 
     /** Flushes to stable storage and closes the segment being written. */
-    void close() throws IOException {
+    public void close() throws IOException {
         closeTail();
         try (var ch = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
@@ -215,38 +302,27 @@ final class DiskSpool {
                 PosixFilePermissions.asFileAttribute(FILE_MODE)), StandardOpenOption.APPEND), 1 << 16));
     }
 
-    private static long encodedSize(Spooled r) {
-        return 16L + r.id().length() + r.kind().length() + r.key().length + r.value().length;
-    }
-
-    private static void write(DataOutputStream out, Spooled r) throws IOException {
-        writeField(out, r.id().getBytes(StandardCharsets.US_ASCII));
-        writeField(out, r.kind().getBytes(StandardCharsets.US_ASCII));
-        writeField(out, r.key());
-        writeField(out, r.value());
-    }
-
-    private static void writeField(DataOutputStream out, byte[] b) throws IOException {
+    /**
+     * One length-prefixed field, for codecs.
+     *
+     * @param out a segment file
+     * @param b   the bytes
+     * @throws IOException when the write fails
+     */
+    public static void writeField(DataOutputStream out, byte[] b) throws IOException {
         out.writeInt(b.length);
         out.write(b);
     }
 
-    /** @return the next record, or null at a clean end of the file */
-    private static Spooled read(DataInputStream in) throws IOException {
-        int n;
-        try {
-            n = in.readInt();
-        } catch (EOFException end) {
-            return null;
-        }
-        byte[] id = readField(in, n);
-        byte[] kind = readField(in, in.readInt());
-        byte[] key = readField(in, in.readInt());
-        byte[] value = readField(in, in.readInt());
-        return new Spooled(new String(id, StandardCharsets.US_ASCII), new String(kind, StandardCharsets.US_ASCII), key, value);
-    }
-
-    private static byte[] readField(DataInputStream in, int n) throws IOException {
+    /**
+     * Reads a field whose length was read, for codecs.
+     *
+     * @param in a segment file
+     * @param n  the length read before it
+     * @return its bytes
+     * @throws IOException when the length is out of range or the file ends inside the field
+     */
+    public static byte[] readField(DataInputStream in, int n) throws IOException {
         if (n < 0 || n > MAX_FIELD) {
             throw new IOException("bad field length " + n);
         }
@@ -255,31 +331,16 @@ final class DiskSpool {
         return b;
     }
 
-    private static long countRecords(Path f) throws IOException {
+    /** Whole records in a file (a torn last one is not counted: it is not sent). */
+    private long countRecords(Path f) throws IOException {
         long n = 0;
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
-            while (true) {
-                int len;
-                try {
-                    len = in.readInt();
-                } catch (EOFException end) {
-                    return n;
-                }
-                if (!skip(in, len) || !skip(in, in.readInt()) || !skip(in, in.readInt()) || !skip(in, in.readInt())) {
-                    return n;
-                }
+            while (codec.read(in) != null) {
                 n++;
             }
-        } catch (EOFException torn) {
+            return n;
+        } catch (IOException torn) {
             return n;
         }
-    }
-
-    private static boolean skip(InputStream in, int n) throws IOException {
-        if (n < 0 || n > MAX_FIELD) {
-            return false;
-        }
-        in.skipNBytes(n); // EOFException on a torn record
-        return true;
     }
 }
