@@ -12,6 +12,14 @@ locate-listen.jsonl. For each combo (stack + filesystem) and its read-back windo
     every such event located while the filesystem was mounted;
   - each of the three was seen at least once.
 Also `dmaudit locate` (locate-cli.jsonl), run by the script on the file sector, gives the same.
+
+verity-ext4 (a file block and a freed block, no inode-table case): the kernel names the data device
+and a data block (6.12, audit `verify-data`) or the verity device and the block (6.1, where dm-verity
+writes no audit record: the uevent DM_VERITY_ERR_BLOCK_NR=0,N, an `origin: uevent` event); either
+way the location must end on the verity device at block x 8, and the chain must start at the data
+device. On 6.1 every verity event must be of origin uevent; on 6.12 the file block must be reported
+by an audit record naming the data device and the data block. `dmaudit locate --op verify-data
+DATADEV BLOCK` and `--uevent --op verify-data VERITYDEV BLOCK` must agree.
 """
 import json
 import os
@@ -68,7 +76,9 @@ def check(t, file):
     for combo in combos:
         exps = [e for e in exp_all if e["combo"] == combo and e["case"] != "window"]
         win = [e for e in exp_all if e["combo"] == combo and e["case"] == "window"]
-        if not t.ok(win and len(exps) == 3, f"{combo}: three corruptions and a read-back window"):
+        verity = combo.startswith("verity-")
+        want = 2 if verity else 3
+        if not t.ok(win and len(exps) == want, f"{combo}: {want} corruptions and a read-back window"):
             continue
         lo, hi = win[0]["from"] * 1000, win[0]["to"] * 1000 + 1000
         mine = [o for o in events if lo <= o["time_ms"] <= hi]
@@ -102,8 +112,43 @@ def check(t, file):
                      f"{combo}: inode-table: the {len(mounted)} event(s) located while mounted name {e['path']}",
                      str([(o["serial"], o["location"].get("paths")) for o in hits][:4]))
         f = [e for e in exps if e["case"] == "file"][0]
+        if verity:
+            check_verity(t, combo, win[0], exps, mine, cli)
         c = cli.get(combo)
         if c is not None or os.path.exists(t.path("locate-cli.jsonl")):
+            asked = (f"--op verify-data {f['data_device']} {f['data_block']}" if verity
+                     else f"{f['fs_device']} {f['fs_sector']}")
             t.ok(c is not None and top(c.get("location")) == (f["fs_device"], f["fs_sector"])
-                 and not matches(f, c["location"]), f"{combo}: dmaudit locate {f['fs_device']} {f['fs_sector']} agrees",
+                 and not matches(f, c["location"]), f"{combo}: dmaudit locate {asked} agrees",
                  str(c and (c.get("location"), matches(f, c["location"]))))
+
+
+def check_verity(t, combo, win, exps, mine, cli):
+    kernel = win.get("kernel") or ""
+    old = kernel.startswith("6.1.")
+    for e in exps:
+        hits = [o for o in mine if top(o.get("location")) == (e["fs_device"], e["fs_sector"])]
+        starts = [((o["location"].get("chain") or [{}])[0].get("device"), (o["location"].get("chain") or [{}])[0].get("sector"))
+                  for o in hits]
+        t.ok(hits and all(x == (e["data_device"], e["data_block"] * 8) for x in starts),
+             f"{combo}: {e['case']}: the chain starts at the data device {e['data_device']} sector {e['data_block'] * 8}",
+             str(starts[:4]))
+        reports = [(o.get("origin", "audit"), o.get("device"), [r.get("op") for r in o["dm"]], [r.get("sector") for r in o["dm"]])
+                   for o in hits]
+        if old:
+            # 6.1: no verity audit record exists; the uevent (verity device, data block) is the report
+            t.ok(hits and all(r[0] == "uevent" and r[1] == e["fs_device"] and r[2] == ["verify-data"]
+                              and r[3] == [e["data_block"]] for r in reports),
+                 f"{combo} on {kernel}: {e['case']}: reported by the uevent only (verity device {e['fs_device']}, block {e['data_block']})",
+                 str(reports[:4]))
+        else:
+            t.ok(any(r[0] == "audit" and r[1] == e["data_device"] and r[2] == ["verify-data"] and r[3] == [e["data_block"]]
+                     for r in reports),
+                 f"{combo} on {kernel}: {e['case']}: an audit verify-data on the data device {e['data_device']} block {e['data_block']}",
+                 str(reports[:4]))
+    f = [e for e in exps if e["case"] == "file"][0]
+    c = cli.get(combo + "+uevent")
+    if c is not None or cli.get(combo) is not None:
+        t.ok(c is not None and top(c.get("location")) == (f["fs_device"], f["fs_sector"]) and not matches(f, c["location"]),
+             f"{combo}: dmaudit locate --uevent --op verify-data {f['fs_device']} {f['data_block']} agrees",
+             str(c and (c.get("location"), matches(f, c["location"]))))

@@ -2,7 +2,15 @@
 # The `locate` scenarios, run INSIDE the guest (e2e/run-vm e2e/guest/locate.sh OUTDIR [COMBO...]) as
 # root against the guest kernel. COMBO is STACK-FS with STACK integrity (plain dm-integrity),
 # luks (LUKS2 --integrity: crypt over integrity) or lvm (LVM linear LV over dm-integrity) and FS
-# ext4 or xfs; default: all six.
+# ext4 or xfs; default: all six, then verity-ext4 (below).
+#
+# verity-ext4: an ext4 image (the same files) made read-only under dm-verity (veritysetup format
+# with a second loop device as the hash device, opened in the default EIO mode); the first sector
+# of block 20 of the file and a freed block corrupted on the DATA loop device (FIEMAP gives the
+# blocks; verity's data block is the ext4 block, both 4 KiB), then read through the verity device.
+# On 6.12 the kernel reports `verify-data dev=<data loop> sector=<data block>` (audit); on 6.1 only
+# the uevent DM_VERITY_ERR_BLOCK_NR=0,<block> on the verity device. Both must be located to the
+# file on the verity device (chain: data device, then the verity device; sector = block x 8).
 #
 # For each combo: build the stack on a loop device, make the filesystem, create a known file in a
 # directory whose name has spaces (every 4 KiB block carries a marker) with a hard link, free a
@@ -36,7 +44,7 @@ export TEST_DIR=/tmp TEST_DEV=/dev/null QA_CHECK_FS=1
 LVMCONF='devices { use_devicesfile=0 obtain_device_list_from_udev=0 } activation { udev_sync=0 udev_rules=0 monitoring=0 }'
 
 COMBOS=("$@")
-((${#COMBOS[@]})) || COMBOS=(integrity-ext4 integrity-xfs luks-ext4 luks-xfs lvm-ext4 lvm-xfs)
+((${#COMBOS[@]})) || COMBOS=(integrity-ext4 integrity-xfs luks-ext4 luks-xfs lvm-ext4 lvm-xfs verity-ext4)
 
 # --- the listener -------------------------------------------------------------------------------
 LISTEN_OUT=$OUT/locate-listen.jsonl
@@ -177,17 +185,11 @@ teardown_stack() {
   losetup -d "$LOOP"; rm -f "$IMG"
 }
 
-# --- one combo ------------------------------------------------------------------------------------
-combo() {
-  local stack=${1%-*} fs=${1#*-} cap=$OUT/captures/$1
-  mkdir -p "$cap"
-  say "=== $1"
-  setup_stack "$stack" || { die "$1: stack setup"; return; }
-  case $fs in
-    ext4) run mkfs.ext4 -q -F -b 4096 -E lazy_itable_init=0,lazy_journal_init=0 "$FSDEV" || { die "$1: mkfs"; return; } ;;
-    xfs)  run mkfs.xfs -q -f -b size=4096 -m rmapbt=${E2E_XFS_RMAPBT:-1} "$FSDEV" || { die "$1: mkfs"; return; } ;;
-  esac
-  run mount -t "$fs" "$FSDEV" /mnt/loc || { die "$1: mount"; return; }
+# populate COMBO CAPDIR: the known files on the filesystem mounted at /mnt/loc; sets the caller's
+# bs, file, ino, pblk (fs block of the file's block 20, by FIEMAP) and fblk (a block freed by
+# deleting a file).
+populate() {
+  local cap=$2
   # Small files first: the file under test must not share its inode-table block (ext4) or inode
   # cluster (XFS) with the root directory, which mounting reads.
   mkdir -p /mnt/loc/other
@@ -203,19 +205,96 @@ EOF
   ln "/mnt/loc/dir with spaces/data file.bin" "/mnt/loc/other/hard link.bin"
   head -c 262144 /dev/urandom > /mnt/loc/tobefreed
   sync
-  local bs; bs=$(stat -fc %S /mnt/loc)
-  local file="/mnt/loc/dir with spaces/data file.bin"
-  local ino; ino=$(stat -c %i "$file")
-  # (c) the inode of another file: a file whose inode cannot be read cannot be read at all
-  local victim=/mnt/loc/other/f40 vino; vino=$(stat -c %i "$victim")
-  # (a) block 20 of the file: its physical block on $FSDEV (FIEMAP, in fs blocks)
+  bs=$(stat -fc %S /mnt/loc)
+  file="/mnt/loc/dir with spaces/data file.bin"
+  ino=$(stat -c %i "$file")
+  # (a) block 20 of the file: its physical block on the filesystem's device (FIEMAP, in fs blocks)
   filefrag -v -b"$bs" "$file" > "$cap/filefrag.txt" 2>&1
-  local pblk; pblk=$(awk -F'[: .]+' '$3 ~ /^[0-9]+$/ && $3 <= 20 && 20 <= $4 {print $5 + 20 - $3}' "$cap/filefrag.txt" | head -1)
+  pblk=$(awk -F'[: .]+' '$3 ~ /^[0-9]+$/ && $3 <= 20 && 20 <= $4 {print $5 + 20 - $3}' "$cap/filefrag.txt" | head -1)
   # (b) a block of the deleted file (free once it is gone)
   filefrag -v -b"$bs" /mnt/loc/tobefreed > "$cap/filefrag-freed.txt" 2>&1
-  local fblk; fblk=$(awk -F'[: .]+' '$3 ~ /^[0-9]+$/ && $3 <= 30 && 30 <= $4 {print $5 + 30 - $3}' "$cap/filefrag-freed.txt" | head -1)
+  fblk=$(awk -F'[: .]+' '$3 ~ /^[0-9]+$/ && $3 <= 30 && 30 <= $4 {print $5 + 30 - $3}' "$cap/filefrag-freed.txt" | head -1)
   rm /mnt/loc/tobefreed; sync
   say "$1: bs=$bs inode=$ino file block 20 at fs block ${pblk:-?}; freed block ${fblk:-?}"
+}
+
+# --- verity-ext4 (see the header) -----------------------------------------------------------------
+verity_combo() {
+  local cap=$OUT/captures/$1 bs file ino pblk fblk root hloop himg=$WORK/verity-hash.img
+  mkdir -p "$cap"
+  say "=== $1"
+  IMG=$WORK/verity-data.img
+  rm -f "$IMG" "$himg"; truncate -s 64M "$IMG"; truncate -s 4M "$himg"
+  run mkfs.ext4 -q -F -b 4096 -E lazy_itable_init=0,lazy_journal_init=0 "$IMG" || { die "$1: mkfs"; return; }
+  LOOP=$(losetup -f --show "$IMG") || { die "$1: losetup"; return; }
+  hloop=$(losetup -f --show "$himg") || { die "$1: losetup"; losetup -d "$LOOP"; return; }
+  if ! run mount -t ext4 "$LOOP" /mnt/loc; then die "$1: mount"; losetup -d "$LOOP" "$hloop"; return; fi
+  populate "$1" "$cap"
+  run umount /mnt/loc
+  if [[ -z $pblk || -z $fblk || $bs != 4096 ]]; then
+    die "$1: could not find the blocks"; losetup -d "$LOOP" "$hloop"; return
+  fi
+  # read-only from here: the hash tree is made over the data as it is now
+  if ! veritysetup format "$LOOP" "$hloop" > "$cap/veritysetup-format.txt" 2>&1; then
+    die "$1: veritysetup format"; losetup -d "$LOOP" "$hloop"; return
+  fi
+  root=$(sed -n 's/^Root hash:[[:space:]]*//p' "$cap/veritysetup-format.txt")
+  # corrupt on the data device: the first sector of the file's block 20, and the freed block
+  local dsec=$((pblk * 8)) fsec=$((fblk * 8)) s
+  for s in $dsec $fsec; do
+    dd if=/dev/urandom of="$LOOP" bs=512 count=1 seek="$s" conv=notrunc,fsync oflag=direct status=none || die "$1: corrupt $s"
+  done
+  echo "corrupted data-device sectors $dsec (file block 20 = data block $pblk) and $fsec (free block $fblk)" >> "$LOG"
+  if ! run veritysetup open "$LOOP" locverity "$hloop" "$root"; then
+    die "$1: veritysetup open"; losetup -d "$LOOP" "$hloop"; return
+  fi
+  [[ -e /dev/mapper/locverity ]] || run dmsetup mknodes
+  FSDEV=/dev/mapper/locverity
+  run dmsetup table locverity
+  local fsdev_mm loop_mm; fsdev_mm=$(majmin "$FSDEV"); loop_mm=$(majmin "$LOOP")
+  say "stack verity: fs device $FSDEV ($fsdev_mm), data device $LOOP ($loop_mm), hash device $hloop"
+  local rel=/"dir with spaces/data file.bin" link=/other/"hard link.bin"
+  expect "{\"combo\":\"$1\",\"case\":\"file\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$dsec,\"kind\":\"file\",\"fs\":\"ext4\",\"inode\":$ino,\"paths\":[\"/mnt/loc$rel\",\"/mnt/loc$link\"],\"file_offset\":$((20 * bs)),\"data_device\":\"$loop_mm\",\"data_block\":$pblk}"
+  expect "{\"combo\":\"$1\",\"case\":\"free\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$fsec,\"kind\":\"free\",\"fs\":\"ext4\",\"data_device\":\"$loop_mm\",\"data_block\":$fblk}"
+  local t0; t0=$(date +%s.%N)
+  if run mount -t ext4 -o ro "$FSDEV" /mnt/loc; then
+    # the file's block 20 through the verity device (O_DIRECT: no page cache, one verification each)
+    run dd if="$file" of=/dev/null bs=4096 skip=20 count=1 iflag=direct
+    run dd if="$FSDEV" of=/dev/null bs=4096 skip="$fblk" count=1 iflag=direct
+    settle
+    if [[ ${E2E_LOCATE_LISTENER:-dmaudit} == dmaudit ]]; then
+      # the command as the audit record names it (data device, data block), and as the uevent does
+      (cd "$REPO" && java -XX:TieredStopAtLevel=1 -jar target/dmaudit-all.jar locate --format json --op verify-data "$loop_mm" "$pblk") \
+        | sed "s/^{/{\"combo\":\"$1\",/" >> "$OUT/locate-cli.jsonl" 2>> "$LOG"
+      (cd "$REPO" && java -XX:TieredStopAtLevel=1 -jar target/dmaudit-all.jar locate --format json --uevent --op verify-data "$fsdev_mm" "$pblk") \
+        | sed "s/^{/{\"combo\":\"$1+uevent\",/" >> "$OUT/locate-cli.jsonl" 2>> "$LOG"
+    fi
+    run umount /mnt/loc
+  else
+    die "$1: mount the verity device"
+  fi
+  echo "{\"combo\":\"$1\",\"case\":\"window\",\"from\":$t0,\"to\":$(date +%s.%N),\"kernel\":\"$(uname -r)\"}" >> "$EXPECT"
+  run veritysetup status locverity
+  run veritysetup close locverity
+  losetup -d "$LOOP" "$hloop"; rm -f "$IMG" "$himg"
+}
+
+# --- one combo ------------------------------------------------------------------------------------
+combo() {
+  [[ $1 == verity-ext4 ]] && { verity_combo "$1"; return; }
+  local stack=${1%-*} fs=${1#*-} cap=$OUT/captures/$1
+  mkdir -p "$cap"
+  say "=== $1"
+  setup_stack "$stack" || { die "$1: stack setup"; return; }
+  case $fs in
+    ext4) run mkfs.ext4 -q -F -b 4096 -E lazy_itable_init=0,lazy_journal_init=0 "$FSDEV" || { die "$1: mkfs"; return; } ;;
+    xfs)  run mkfs.xfs -q -f -b size=4096 -m rmapbt=${E2E_XFS_RMAPBT:-1} "$FSDEV" || { die "$1: mkfs"; return; } ;;
+  esac
+  run mount -t "$fs" "$FSDEV" /mnt/loc || { die "$1: mount"; return; }
+  local bs file ino pblk fblk
+  populate "$1" "$cap"
+  # (c) the inode of another file: a file whose inode cannot be read cannot be read at all
+  local victim=/mnt/loc/other/f40 vino; vino=$(stat -c %i "$victim")
   local fsdev_mm; fsdev_mm=$(majmin "$FSDEV")
   # captures of the tools, on the mounted filesystem (what dmaudit will run, read-only)
   case $fs in

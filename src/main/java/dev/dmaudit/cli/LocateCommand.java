@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " of that filesystem's device).", "", "Examples:",
                 "  sudo dmaudit locate 254:0 20000                      # as integrity-checksum reports it",
                 "  sudo dmaudit locate --op integrity-aead 254:0 262816 # dm-crypt AEAD: the _dif device, crypt sector",
-                "  sudo dmaudit locate --op verify-data 7:0 1234        # dm-verity: data device, data block",
+                "  sudo dmaudit locate --op verify-data 7:0 1234        # dm-verity audit record: data device, data block",
+                "  sudo dmaudit locate --uevent --op verify-data 254:2 1234 # dm-verity uevent: verity device, data block",
                 "  sudo dmaudit locate --format json /srv 8392",
                 "", "Exit: 0 answered (also when the answer is 'unknown', with the reason); 2 usage; 10 DEVICE not found."})
 public final class LocateCommand implements Callable<Integer> {
@@ -52,9 +53,15 @@ public final class LocateCommand implements Callable<Integer> {
 
     @Option(names = "--op", paramLabel = "OP",
             description = "The DM_EVENT op whose unit SECTOR is in: integrity-checksum (512-byte sector of the integrity device),"
-                    + " integrity-aead (crypt sector, DEVICE = the _dif device), verify-data (data block, DEVICE = the data device)"
-                    + " (default: a plain 512-byte sector of DEVICE).")
+                    + " integrity-aead (crypt sector, DEVICE = the _dif device), verify-data and verify-metadata (data block,"
+                    + " DEVICE = the data device) (default: a plain 512-byte sector of DEVICE).")
     String op;
+
+    @Option(names = "--uevent",
+            description = "SECTOR and DEVICE as dm-verity's corruption uevent gives them (DM_VERITY_ERR_BLOCK_NR=T,N; an"
+                    + " origin=uevent event): DEVICE = the verity device, --op verify-data (T=0: data block N) or"
+                    + " verify-metadata (T=1: hash-device block N).")
+    boolean uevent;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "text or json (default: text).")
     OutputFormat format;
@@ -75,7 +82,11 @@ public final class LocateCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format takes text or json");
         }
         DeviceNumber dev = resolve(device);
-        Location l = LocateOptions.locators.apply(timeout).locate(dev, op, sector);
+        if (uevent && (op == null || !op.startsWith("verify-"))) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--uevent needs --op verify-data or --op verify-metadata");
+        }
+        Location l = LocateOptions.locators.apply(timeout).locate(new Locator.Query(dev, op, sector, uevent));
         OutputStream out = Streams.of(spec).out();
         if (format == OutputFormat.JSON) {
             JsonGenerator gen = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build().createGenerator(out);
@@ -83,6 +94,9 @@ public final class LocateCommand implements Callable<Integer> {
             gen.writeStartObject();
             gen.writeStringField("device", dev.toString());
             gen.writeStringField("op", op);
+            if (uevent) {
+                gen.writeBooleanField("uevent", true);
+            }
             gen.writeNumberField("sector", sector);
             LocationFormat.json(gen, l);
             gen.writeEndObject();

@@ -20,7 +20,8 @@ import java.util.Set;
  * GDT, bitmaps, inode table — with the inodes stored in the failing sector); else the inode icheck
  * names (the journal inode: journal; a directory: directory; a tree block of the inode's map:
  * extent_tree; a data run: file data with the byte offset); else free when {@code testb} says the
- * block is not in use; else UNKNOWN (allocated, no owner found), never a guess.
+ * block is not in use (also when icheck failed: the bitmap does not need the inode scan); else
+ * UNKNOWN (allocated, no owner found), never a guess.
  */
 final class Ext4Locator {
     /** First non-reserved inode of every ext2/3/4 made by mke2fs (s_first_ino is 11). */
@@ -209,9 +210,19 @@ final class Ext4Locator {
         }
         Long ino = owner.get(block);
         if (ino == null) {
-            // icheck scans every inode: an unreadable inode-table block anywhere ends the scan
-            return withBlock(Location.unknown("debugfs icheck gave no answer for block " + block
-                    + (icheckError == null ? "" : ": " + icheckError), r.chain()), fs, block);
+            // icheck scans every inode: an unreadable (or checksum-damaged) inode-table block
+            // anywhere ends the scan, and e2fsprogs has no way to skip it. The block bitmap is read
+            // on its own (testb): a block it marks free is free whatever the inodes say. An
+            // allocated block's owner may be an inode that cannot be read, so it stays unknown.
+            Boolean used = inUse.get(block);
+            if (Boolean.FALSE.equals(used)) {
+                return loc(fs, Location.Kind.FREE, null, null, null, block, null, "free", r);
+            }
+            String why = icheckError == null ? "" : ": " + icheckError;
+            return withBlock(Location.unknown(Boolean.TRUE.equals(used)
+                    ? "allocated; its owner was not found: debugfs icheck could not scan every inode" + why
+                    + " (an inode-table block is unreadable or damaged; the owner may be an inode stored there)"
+                    : "debugfs icheck gave no answer for block " + block + why, r.chain()), fs, block);
         }
         if (ino == 0) {
             Boolean used = inUse.get(block);

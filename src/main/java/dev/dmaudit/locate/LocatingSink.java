@@ -99,7 +99,8 @@ public final class LocatingSink implements Sink {
         for (int i = from; i < to; i++) {
             DmData d = dataRecord(batch.get(i));
             if (d != null) {
-                queries.add(new Locator.Query(d.device(), d.op(), d.hasSector() ? d.sector() : -1));
+                queries.add(new Locator.Query(d.device(), d.op(), d.hasSector() ? d.sector() : -1,
+                        batch.get(i).dm().origin() == DmEvent.Origin.UEVENT));
                 which.add(i);
             }
         }

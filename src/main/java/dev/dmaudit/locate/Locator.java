@@ -58,11 +58,27 @@ public final class Locator {
      * @param op     the record's op (integrity-checksum, integrity-aead, verify-data, …); null for a
      *               plain 512-byte sector of {@code device}
      * @param sector the record's sector (negative for {@code sector=?})
+     * @param uevent the report is dm-verity's corruption uevent ({@code DM_VERITY_ERR_BLOCK_NR}, an
+     *               event of origin {@code uevent}): {@code device} is then the verity device itself
+     *               and {@code sector} its block (op {@code verify-data}: a data block,
+     *               {@code verify-metadata}: a hash-device block), where the audit record of the same
+     *               op names the data device and a data block
      */
-    public record Query(DeviceNumber device, String op, long sector) {
+    public record Query(DeviceNumber device, String op, long sector, boolean uevent) {
         /** Checks the device. */
         public Query {
             Objects.requireNonNull(device);
+        }
+
+        /**
+         * A query as an audit record gives it.
+         *
+         * @param device the record's device
+         * @param op     the record's op, or null
+         * @param sector the record's sector
+         */
+        public Query(DeviceNumber device, String op, long sector) {
+            this(device, op, sector, false);
         }
     }
 
@@ -132,6 +148,14 @@ public final class Locator {
     }
 
     /**
+     * @param query one sector as a DM_EVENT or a dm-verity uevent names it
+     * @return where that sector is
+     */
+    public Location locate(Query query) {
+        return locateAll(List.of(query)).get(0);
+    }
+
+    /**
      * Places many sectors at once: the tools run per filesystem, not per sector.
      *
      * @param queries the sectors
@@ -164,7 +188,7 @@ public final class Locator {
                 out[i] = Location.unknown("more than " + MAX_PER_CALL + " sectors in one burst", List.of());
                 continue;
             }
-            StackWalk.Result r = walk.up(q.device(), q.op(), q.sector());
+            StackWalk.Result r = walk.up(q.device(), q.op(), q.sector(), q.uevent());
             if (r.terminal() != null) {
                 out[i] = r.terminal();
                 continue;

@@ -20,8 +20,13 @@ import java.util.List;
  *       (the sector of its data, not of the backing device);</li>
  *   <li>{@code integrity-aead} (dm-crypt over dm-integrity): the integrity ({@code _dif}) device
  *       UNDER the crypt device, and a sector of the crypt target (relative to the target's start);</li>
- *   <li>{@code verify-data} (dm-verity): the DATA device (a loop device, say) and a block number in
- *       data-block units; {@code verify-metadata} a hash-device block: outside the data;</li>
+ *   <li>{@code verify-data} and {@code verify-metadata} (dm-verity, audit record, 6.12): the DATA
+ *       device (a loop device, say) and a DATA block number in data-block units — for
+ *       {@code verify-metadata} too: it names the data block whose read needed the corrupt hash
+ *       block (measured, docs/kernel-facts.md);</li>
+ *   <li>dm-verity's uevent ({@code DM_VERITY_ERR_BLOCK_NR}, the only report on 6.1, and in logging
+ *       mode): the verity device itself; type 0 ({@code verify-data}) a data block, type 1
+ *       ({@code verify-metadata}) a hash-device block (superblock included): outside the data;</li>
  *   <li>target-level ops ({@code sector=?}): no location.</li>
  * </ul>
  * Followed upwards: linear (LVM), crypt, verity segments. Any other holder target ends the walk as
@@ -55,9 +60,10 @@ final class StackWalk {
      * @param device the device the record names
      * @param op     the record's op; null for a plain 512-byte sector of {@code device}
      * @param sector the record's sector field (negative: none)
+     * @param uevent the report is dm-verity's uevent (the verity device and its block), not an audit record
      * @return where the walk ended
      */
-    Result up(DeviceNumber device, String op, long sector) {
+    Result up(DeviceNumber device, String op, long sector, boolean uevent) {
         List<Location.Step> chain = new ArrayList<>();
         if (sector < 0) {
             return end(chain, "no sector: the op " + op + " concerns the whole target");
@@ -68,7 +74,11 @@ final class StackWalk {
         DeviceNumber cur = device;
         long s = sector;
         try {
-            switch (op == null ? "" : op) {
+            String how = op == null ? "" : op;
+            if (uevent && how.startsWith("verify-")) {
+                how = "uevent-" + how;
+            }
+            switch (how) {
                 case "integrity-aead" -> {
                     // The _dif device under the crypt device is named; the sector is the crypt target's.
                     Hop h = holderOfType(device, "crypt");
@@ -81,10 +91,12 @@ final class StackWalk {
                     s = h.line.start() + sector;
                     chain.add(step(cur, "crypt", s));
                 }
-                case "verify-data" -> {
+                case "verify-data", "verify-metadata" -> {
+                    // the audit record: the data device and a data block (for verify-metadata the
+                    // block whose read needed the corrupt hash block: that data cannot be read)
                     Hop h = holderOfType(device, "verity");
                     if (h == null) {
-                        return end(chain, "verify-data on " + device + ": no verity device uses it as its data device");
+                        return end(chain, op + " on " + device + ": no verity device uses it as its data device");
                     }
                     VerityTargetTable v = (VerityTargetTable) h.line.target();
                     long dataSector = sector * (v.dataBlockSize() / 512);
@@ -93,10 +105,35 @@ final class StackWalk {
                     s = h.line.start() + dataSector;
                     chain.add(step(cur, "verity", s));
                 }
-                case "verify-metadata" -> {
-                    chain.add(step(device, null, sector));
+                case "uevent-verify-data" -> {
+                    // the uevent: the verity device itself and a data block of its data device
+                    DmTableLine line = verityLine(device);
+                    if (line == null) {
+                        return end(chain, "verity uevent on " + device + ": it has no verity table");
+                    }
+                    VerityTargetTable v = (VerityTargetTable) line.target();
+                    long dataSector = sector * (v.dataBlockSize() / 512);
+                    DeviceNumber data = DeviceNumber.parse(v.dataDevice());
+                    if (data != null) {
+                        chain.add(step(data, null, dataSector));
+                    }
+                    s = line.start() + dataSector;
+                    chain.add(step(device, "verity", s));
+                }
+                case "uevent-verify-metadata" -> {
+                    // a block of the hash device, counted from its start (superblock included)
+                    DmTableLine line = verityLine(device);
+                    if (line == null) {
+                        return end(chain, "verity uevent on " + device + ": it has no verity table");
+                    }
+                    VerityTargetTable v = (VerityTargetTable) line.target();
+                    DeviceNumber hash = DeviceNumber.parse(v.hashDevice());
+                    if (hash != null) {
+                        chain.add(step(hash, null, sector * (v.hashBlockSize() / 512)));
+                    }
                     return new Result(chain, null, new Location(Location.Kind.OUTSIDE, null, null, null, null, null,
-                            null, null, null, "verity_hash_tree (hash-device block " + sector + ")", chain));
+                            null, null, null, "verity_hash_tree (hash-device block " + sector + " of "
+                            + sys.displayName(device) + ")", chain));
                 }
                 case "integrity-checksum" -> chain.add(step(device, "integrity", sector));
                 case "" -> {
@@ -176,8 +213,9 @@ final class StackWalk {
 
     /**
      * The walk the other way, for a sector given on the filesystem's own device ({@code dmaudit
-     * locate PATH SECTOR}): down through the device's table while it is an offset (linear, crypt),
-     * to the device where the kernel would report a failure of that sector. It stops at a
+     * locate PATH SECTOR}): down through the device's table while it is an offset (linear, crypt, verity),
+     * to the device where the kernel would report a failure of that sector (verity: its data device,
+     * where the audit record names a data block, the chain gives its sector). It stops at a
      * dm-integrity device (its logical sector is what integrity-checksum reports; the placement on
      * the backing device interleaves tags) and at anything that is not a dm device or not an offset.
      *
@@ -206,6 +244,9 @@ final class StackWalk {
                 } else if (seg != null && seg.target() instanceof CryptTargetTable c) {
                     under = c.device();
                     off = c.offset();
+                } else if (seg != null && seg.target() instanceof VerityTargetTable v) {
+                    under = v.dataDevice(); // data block N is bytes N × size of both devices
+                    off = 0;
                 } else {
                     break;
                 }
@@ -218,6 +259,19 @@ final class StackWalk {
             // what was walked stands; the chain only shows less
         }
         return below;
+    }
+
+    /** @return the verity segment of {@code dev}'s own table, or null */
+    private DmTableLine verityLine(DeviceNumber dev) throws DmToolException {
+        if (sys.dmName(dev) == null) {
+            return null;
+        }
+        for (DmTableLine line : tables.table(dev)) {
+            if (line.target() instanceof VerityTargetTable) {
+                return line;
+            }
+        }
+        return null;
     }
 
     private Hop holderOfType(DeviceNumber dev, String type) throws IOException, DmToolException {

@@ -49,6 +49,13 @@ class LocateCommandTest {
         assertThat(badName.exitCode()).isEqualTo(ExitCodes.BAD_NAME);
         assertThat(CliRun.run("locate", "--format", "raw", GONE, "1").exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(CliRun.run("locate", "--timeout", "0s", GONE, "1").exitCode()).isEqualTo(ExitCodes.USAGE);
+        // --uevent gives a verity uevent's unit: meaningless without a verity op
+        CliRun uevent = CliRun.run("locate", "--uevent", GONE, "1");
+        assertThat(uevent.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(uevent.err()).contains("--uevent needs --op verify-data or --op verify-metadata");
+        CliRun json = CliRun.run("locate", "--format", "json", "--uevent", "--op", "verify-data", GONE, "7");
+        assertThat(json.exitCode()).isZero();
+        assertThat(json.out()).contains("\"uevent\":true").contains("\"kind\":\"unknown\"");
     }
 
     @Test

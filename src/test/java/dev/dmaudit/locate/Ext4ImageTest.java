@@ -47,28 +47,16 @@ class Ext4ImageTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/mke2fs")) && Files.isExecutable(Path.of("/usr/sbin/debugfs")),
                 "needs e2fsprogs (mke2fs, debugfs, dumpe2fs): apt-get install e2fsprogs");
         Path src = Files.createDirectories(dir.resolve("src"));
-        Path other = Files.createDirectories(src.resolve("other"));
-        for (int i = 0; i < 40; i++) {
-            Files.writeString(other.resolve("f" + i), "small " + i);
-        }
+        FakeSysfs.testTree(src, 1);
         Path many = Files.createDirectories(src.resolve("many"));
         for (int i = 0; i < MANY; i++) {
             Files.writeString(many.resolve("m" + i), "one block " + i);
         }
-        Path spaced = Files.createDirectories(src.resolve("dir with spaces"));
-        byte[] data = new byte[64 * 4096];
-        new java.util.Random(1).nextBytes(data);
-        Files.write(spaced.resolve("data file.bin"), data);
-        Files.createLink(other.resolve("hard link.bin"), spaced.resolve("data file.bin"));
         image = dir.resolve("img.ext4");
         sh("/usr/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-d", src.toString(), image.toString(), "32M");
         // fake sysfs: /sys/dev/block/7:0 -> a device "img.ext4" with no holders; /dev/img.ext4 = the image
         Path sys = dir.resolve("sys");
-        Path devdir = Files.createDirectories(sys.resolve("devices/img.ext4"));
-        Files.writeString(devdir.resolve("dev"), "7:0\n");
-        Files.createDirectories(devdir.resolve("holders"));
-        Files.createDirectories(sys.resolve("dev/block"));
-        Files.createSymbolicLink(sys.resolve("dev/block/7:0"), devdir);
+        FakeSysfs.device(sys, "img.ext4", "7:0", null, null);
         Path mountinfo = Files.writeString(dir.resolve("mountinfo"), "");
         locator = new Locator(sys, dir, mountinfo, d -> List.of(), new ProcessCommandRunner(), Duration.ofSeconds(30),
                 Clock.systemUTC());

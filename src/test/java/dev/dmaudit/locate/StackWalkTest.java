@@ -33,19 +33,7 @@ class StackWalkTest {
 
     /** Devices as sysfs shows them: name, number, dm name (or null), uuid, holders. */
     void device(String kname, String num, String dmName, String uuid, String... holders) throws IOException {
-        Path d = Files.createDirectories(sys.resolve("devices").resolve(kname));
-        Files.writeString(d.resolve("dev"), num + "\n");
-        Files.createDirectories(d.resolve("holders"));
-        if (dmName != null) {
-            Files.createDirectories(d.resolve("dm"));
-            Files.writeString(d.resolve("dm/name"), dmName + "\n");
-            Files.writeString(d.resolve("dm/uuid"), (uuid == null ? "" : uuid) + "\n");
-        }
-        for (String h : holders) {
-            Files.createSymbolicLink(d.resolve("holders").resolve(h), sys.resolve("devices").resolve(h));
-        }
-        Files.createDirectories(sys.resolve("dev/block"));
-        Files.createSymbolicLink(sys.resolve("dev/block").resolve(num), d);
+        FakeSysfs.device(sys, kname, num, dmName, uuid, holders);
         if (dmName != null) {
             numbers.put(dmName, DeviceNumber.parse(num));
         }
@@ -87,7 +75,7 @@ class StackWalkTest {
         device("loop0", "7:0", null, null, "dm-0");
         device("dm-0", "254:0", "locint", "CRYPT-INTEGRITY-x");
         tables();
-        StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 262816);
+        StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 262816, false);
         assertThat(r.terminal()).isNull();
         assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:0"));
         assertThat(r.chain()).containsExactly(new Location.Step("254:0", "locint", "integrity", 262816));
@@ -97,7 +85,7 @@ class StackWalkTest {
     void aeadStartsAtTheCryptDeviceAboveTheDifDevice() throws IOException {
         luksStack();
         // records-6.1.txt: integrity-aead dev=254:0 sector=262816 for filesystem block 32852 of 254:1
-        StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-aead", 262816);
+        StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-aead", 262816, false);
         assertThat(r.terminal()).isNull();
         assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:1"));
         assertThat(r.chain()).extracting(Location.Step::device, Location.Step::sector)
@@ -113,12 +101,12 @@ class StackWalkTest {
         device("dm-2", "254:2", "locvg-loclv", "LVM-bbb");
         tables();
         // locvg-loclv: 0 245760 linear 254:0 18432 -> PV sector 18432 + s is LV sector s
-        StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 18432 + 32110);
+        StackWalk.Result r = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 18432 + 32110, false);
         assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:2"));
         assertThat(r.chain().get(1)).isEqualTo(new Location.Step("254:2", "locvg-loclv", "linear", 32110));
-        StackWalk.Result pad = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 2048 + 5);
+        StackWalk.Result pad = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 2048 + 5, false);
         assertThat(pad.top()).isEqualTo(DeviceNumber.parse("254:1"));
-        StackWalk.Result meta = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 100);
+        StackWalk.Result meta = walk().up(DeviceNumber.parse("254:0"), "integrity-checksum", 100, false);
         assertThat(meta.terminal().kind()).isEqualTo(Location.Kind.OUTSIDE);
         assertThat(meta.terminal().detail()).startsWith("lvm_unmapped");
     }
@@ -128,7 +116,7 @@ class StackWalkTest {
         luksStack();
         tables.put(DeviceNumber.parse("254:0"), List.of(new DmTableLine("loccrypt_dif", 0, 273920, "integrity",
                 new RawTargetTable(List.of("7:0", "32768", "32", "J", "0")))));
-        StackWalk.Result r = walk().up(DeviceNumber.parse("254:1"), null, 262816);
+        StackWalk.Result r = walk().up(DeviceNumber.parse("254:1"), null, 262816, false);
         assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:1"));
         assertThat(r.chain()).containsExactly(new Location.Step("254:0", "loccrypt_dif", "integrity", 262816),
                 new Location.Step("254:1", "loccrypt", "crypt", 262816));
@@ -140,10 +128,10 @@ class StackWalkTest {
         device("dm-5", "254:5", "plaincrypt", "CRYPT-LUKS1-x");
         tables.put(DeviceNumber.parse("254:5"), List.of(new DmTableLine("plaincrypt", 0, 1000, "crypt",
                 new CryptTargetTable("aes-xts-plain64", "<redacted>", 0, "7:1", 4096, List.of()))));
-        StackWalk.Result r = walk().up(DeviceNumber.parse("7:1"), null, 100);
+        StackWalk.Result r = walk().up(DeviceNumber.parse("7:1"), null, 100, false);
         assertThat(r.terminal().kind()).isEqualTo(Location.Kind.OUTSIDE);
         assertThat(r.terminal().detail()).contains("LUKS header");
-        assertThat(walk().up(DeviceNumber.parse("7:1"), null, 4096 + 7).chain().get(1).sector()).isEqualTo(7);
+        assertThat(walk().up(DeviceNumber.parse("7:1"), null, 4096 + 7, false).chain().get(1).sector()).isEqualTo(7);
     }
 
     @Test
@@ -153,11 +141,42 @@ class StackWalkTest {
         device("dm-3", "254:3", "vroot", "CRYPT-VERITY-x");
         tables.put(DeviceNumber.parse("254:3"), List.of(new DmTableLine("vroot", 0, 8192, "verity",
                 new VerityTargetTable(1, "7:0", "7:1", 4096, 4096, 1024, 1, "sha256", "00", "-", List.of()))));
-        StackWalk.Result r = walk().up(DeviceNumber.parse("7:0"), "verify-data", 10);
+        StackWalk.Result r = walk().up(DeviceNumber.parse("7:0"), "verify-data", 10, false);
         assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:3"));
         assertThat(r.chain()).extracting(Location.Step::sector).containsExactly(80L, 80L);
-        assertThat(walk().up(DeviceNumber.parse("7:0"), "verify-metadata", 3).terminal().kind())
-                .isEqualTo(Location.Kind.OUTSIDE);
+        // the audit verify-metadata names the DATA block whose read needed the bad hash block
+        StackWalk.Result m = walk().up(DeviceNumber.parse("7:0"), "verify-metadata", 3, false);
+        assertThat(m.terminal()).isNull();
+        assertThat(m.top()).isEqualTo(DeviceNumber.parse("254:3"));
+        assertThat(m.chain()).extracting(Location.Step::device).containsExactly("7:0", "254:3");
+        assertThat(m.chain()).extracting(Location.Step::sector).containsExactly(24L, 24L);
+    }
+
+    @Test
+    void theVerityUeventNamesTheVerityDeviceAndADataOrHashBlock() throws IOException {
+        device("loop0", "7:0", null, null, "dm-3");
+        device("loop1", "7:1", null, null, "dm-3");
+        device("dm-3", "254:3", "vroot", "CRYPT-VERITY-x");
+        tables.put(DeviceNumber.parse("254:3"), List.of(new DmTableLine("vroot", 0, 8192, "verity",
+                new VerityTargetTable(1, "7:0", "7:1", 4096, 1024, 1024, 1, "sha256", "00", "-", List.of()))));
+        // DM_VERITY_ERR_BLOCK_NR=0,10 on 254:3: data block 10 = sector 80 of both devices
+        StackWalk.Result d = walk().up(DeviceNumber.parse("254:3"), "verify-data", 10, true);
+        assertThat(d.terminal()).isNull();
+        assertThat(d.top()).isEqualTo(DeviceNumber.parse("254:3"));
+        assertThat(d.chain()).extracting(Location.Step::device).containsExactly("7:0", "254:3");
+        assertThat(d.chain()).extracting(Location.Step::sector).containsExactly(80L, 80L);
+        // =1,3: hash block 3 of the hash device (1 KiB hash blocks here: sector 6 of 7:1)
+        StackWalk.Result h = walk().up(DeviceNumber.parse("254:3"), "verify-metadata", 3, true);
+        assertThat(h.terminal().kind()).isEqualTo(Location.Kind.OUTSIDE);
+        assertThat(h.terminal().detail()).startsWith("verity_hash_tree");
+        assertThat(h.chain()).extracting(Location.Step::device).containsExactly("7:1");
+        assertThat(h.chain()).extracting(Location.Step::sector).containsExactly(6L);
+        // the uevent form on a device that is not a verity device: said, not guessed
+        assertThat(walk().up(DeviceNumber.parse("7:0"), "verify-data", 10, true).terminal().detail())
+                .contains("no verity table");
+        // and the audit form on the verity device itself: no verity device holds it
+        assertThat(walk().up(DeviceNumber.parse("254:3"), "verify-data", 10, false).terminal().kind())
+                .isEqualTo(Location.Kind.UNKNOWN);
     }
 
     @Test
@@ -166,8 +185,8 @@ class StackWalkTest {
         device("dm-4", "254:4", "thinpool", null);
         tables.put(DeviceNumber.parse("254:4"), List.of(new DmTableLine("thinpool", 0, 100, "thin-pool",
                 new RawTargetTable(List.of("7:0", "7:0", "128", "0")))));
-        assertThat(walk().up(DeviceNumber.parse("7:0"), null, 5).terminal().kind()).isEqualTo(Location.Kind.UNSUPPORTED);
-        assertThat(walk().up(DeviceNumber.parse("7:0"), "mac-superblock", -1).terminal().detail()).startsWith("no sector");
-        assertThat(walk().up(DeviceNumber.parse("9:9"), null, 5).terminal().detail()).contains("does not exist");
+        assertThat(walk().up(DeviceNumber.parse("7:0"), null, 5, false).terminal().kind()).isEqualTo(Location.Kind.UNSUPPORTED);
+        assertThat(walk().up(DeviceNumber.parse("7:0"), "mac-superblock", -1, false).terminal().detail()).startsWith("no sector");
+        assertThat(walk().up(DeviceNumber.parse("9:9"), null, 5, false).terminal().detail()).contains("does not exist");
     }
 }
