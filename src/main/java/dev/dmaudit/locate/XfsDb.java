@@ -346,6 +346,7 @@ final class XfsDb {
         Geometry g;
         Map<String, Use> uses;
         String failure = null;
+        String said = null;
         try {
             g = geometry(fs);
         } catch (DmToolException | RuntimeException e) {
@@ -354,30 +355,60 @@ final class XfsDb {
             }
             return out;
         }
-        // 2. one blockget, then the use of every failing block
-        Set<String> pairs = new LinkedHashSet<>();
-        List<String> args = new ArrayList<>(List.of("-r", "-c", "blockget"));
+        // 2. one blockget, then the use of every failing block. `daddr S` reads sector S, and the
+        // sector being located is the one that cannot be read: then the cursor stays where it was
+        // and blockuse would answer for another block (seen in the e2e VM). So each run of
+        // consecutive failing blocks is reached from the block before it (`blockuse -c N` walks on
+        // from there without reading); an AG's first block (its headers) needs no tool.
+        java.util.TreeSet<Long> blocks = new java.util.TreeSet<>();
         for (FsTarget.Request r : requests) {
-            if (r.sector() >= 0 && r.sector() < g.sectors() && pairs.add(g.agPair(r.sector()))) {
-                args.addAll(List.of("-c", "daddr " + r.sector() / g.perBlock() * g.perBlock(), "-c", "blockuse"));
+            if (r.sector() >= 0 && r.sector() < g.sectors()) {
+                blocks.add(r.sector() / g.perBlock());
             }
         }
+        List<String> args = new ArrayList<>(List.of("-r", "-c", "blockget"));
+        Long runStart = null;
+        Long prev = null;
+        for (Long b : blocks) {
+            boolean agStart = b % g.agBlocks() == 0;
+            if (runStart != null && (b != prev + 1 || agStart)) {
+                args.addAll(blockuseRun(g, runStart, prev));
+                runStart = null;
+            }
+            if (runStart == null && !agStart) {
+                runStart = b;
+            } else if (runStart == null && b + 1 < g.dataBlocks() && blocks.contains(b + 1)
+                    && (b + 1) % g.agBlocks() != 0) {
+                runStart = b + 1; // the rest of the run after an AG's header block
+            }
+            prev = b;
+        }
+        if (runStart != null && runStart <= prev) {
+            args.addAll(blockuseRun(g, runStart, prev));
+        }
+        boolean ask = args.size() > 3;
         args.add(fs.path().toString());
-        uses = Map.of();
-        if (!pairs.isEmpty()) {
+        uses = new HashMap<>();
+        if (ask) {
             try {
                 CommandResult res = tools.runAnyExit(Tool.XFS_DB, args);
                 if ((res.stdout() + res.stderr()).contains(DIRTY_LOG)) {
                     failure = "xfs_db refused: the log holds changes not yet written back (a mounted or"
                             + " uncleanly unmounted filesystem)";
                 } else {
-                    uses = blockuse(res.stdout());
+                    uses.putAll(blockuse(res.stdout()));
+                    said = firstOther(res.stderr() + "\n" + res.stdout());
                     if (uses.isEmpty()) {
-                        failure = "xfs_db blockget gave no answer: " + firstLine(res.stderr() + "\n" + res.stdout());
+                        failure = "xfs_db blockget gave no answer" + (said == null ? "" : ": " + said);
                     }
                 }
             } catch (DmToolException | RuntimeException e) {
                 failure = "xfs_db failed: " + e.getMessage();
+            }
+        }
+        for (Long b : blocks) {
+            if (b % g.agBlocks() == 0 && failure == null) {
+                uses.put(g.agPair(b * g.perBlock()), new Use("sb", -1));
             }
         }
         // 3. the owners' maps (file data only) and the paths of owners and of inode-table inodes
@@ -428,23 +459,32 @@ final class XfsDb {
             }
         }
         for (FsTarget.Request r : requests) {
-            out.add(classify(fs, g, r, uses, maps, paths, complete, failure, note));
+            out.add(classify(fs, g, r, uses, maps, paths, complete, failure, said, note));
         }
         return out;
     }
 
-    private static String firstLine(String s) {
+    /**
+     * @return the commands that print the use of blocks {@code first..last} (one AG, first not its
+     * header block) without reading them: the cursor goes to the block before, which is read
+     */
+    private static List<String> blockuseRun(Geometry g, long first, long last) {
+        return List.of("-c", "daddr " + (first - 1) * g.perBlock(), "-c", "blockuse -c " + (last - first + 2));
+    }
+
+    /** @return the first line xfs_db printed that is not a blockuse answer (what it complained of), or null */
+    private static String firstOther(String s) {
         for (String line : s.split("\n")) {
-            if (!line.isBlank()) {
+            if (!line.isBlank() && !BLOCKUSE.matcher(line).find()) {
                 return line.strip();
             }
         }
-        return "(no output)";
+        return null;
     }
 
     private static Location classify(FsTarget fs, Geometry g, FsTarget.Request r, Map<String, Use> uses,
                                      Map<Long, List<Extent>> maps, Map<Long, List<String>> paths, boolean complete,
-                                     String failure, String note) {
+                                     String failure, String said, String note) {
         long s = r.sector();
         long block = s / g.perBlock();
         if (s >= g.sectors()) {
@@ -454,7 +494,8 @@ final class XfsDb {
         Use u = uses.get(g.agPair(s));
         if (u == null) {
             return loc(fs, Location.Kind.UNKNOWN, null, null, null, block, null, failure != null ? failure
-                    : "xfs_db blockuse gave no answer for block " + g.agPair(s), r);
+                    : "xfs_db blockuse gave no answer for block " + g.agPair(s) + " (answered for "
+                    + uses.keySet().stream().limit(3).toList() + (said == null ? "" : "; xfs_db said: " + said) + ")", r);
         }
         List<String> p = u.inode() >= 0 ? paths.getOrDefault(u.inode(), List.of()) : List.of();
         Long ino = u.inode() >= 0 ? u.inode() : null;
