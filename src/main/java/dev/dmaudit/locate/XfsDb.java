@@ -103,12 +103,9 @@ final class XfsDb {
             long byteInBlock = (sector % perBlock()) * 512;
             long base = (agno << (agblklog + inopblog)) | (agbno << inopblog);
             List<Long> out = new ArrayList<>();
-            for (long at = byteInBlock; at < byteInBlock + 512; at += Math.max(inodeSize, 512)) {
-                long first = at / inodeSize;
-                long per = Math.max(1, 512 / inodeSize);
-                for (long k = 0; k < per; k++) {
-                    out.add(base | (first + k));
-                }
+            // a 512-byte sector holds 512/isize inodes, or one part of a larger inode
+            for (long k = 0; k < Math.max(1, 512 / inodeSize); k++) {
+                out.add(base | (byteInBlock / inodeSize + k));
             }
             return out;
         }
