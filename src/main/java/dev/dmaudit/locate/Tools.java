@@ -34,14 +34,32 @@ final class Tools {
         return runResult(tool, args).stdout();
     }
 
-    private CommandResult runResult(Tool tool, List<String> args) throws DmToolException {
+    /**
+     * Runs {@code tool args...} and returns what it printed whatever its exit status (xfs_db exits
+     * non-zero when {@code blockget} found an inconsistency, and still answers every later command);
+     * only a cut output is a failure here.
+     */
+    CommandResult runAnyExit(Tool tool, List<String> args) throws DmToolException {
+        CommandResult r = start(tool, args);
+        if (r.stdoutTruncated()) {
+            throw new ToolFailedException(tool.command(), args.isEmpty() ? "" : args.get(0), r.exitCode(),
+                    "output too large");
+        }
+        return r;
+    }
+
+    private CommandResult start(Tool tool, List<String> args) throws DmToolException {
         List<String> argv = new ArrayList<>(args.size() + 1);
         argv.add(tool.command());
         argv.addAll(args);
         synchronized (this) {
             runs++;
         }
-        CommandResult r = runner.run(argv, timeout);
+        return runner.run(argv, timeout);
+    }
+
+    private CommandResult runResult(Tool tool, List<String> args) throws DmToolException {
+        CommandResult r = start(tool, args);
         if (r.exitCode() != 0 || r.stdoutTruncated()) {
             throw new ToolFailedException(tool.command(), args.isEmpty() ? "" : args.get(0), r.exitCode(),
                     r.stdoutTruncated() ? "output too large" : r.stderr());

@@ -22,23 +22,28 @@ import java.util.regex.Pattern;
  *       inode's data (with its file offset), an inode chunk, a btree, the log, free space.</li>
  *   <li>Without one, GETFSMAP tells only free space from the rest ("unknown"). An allocated sector
  *       is then an inode slot exactly when the inode its address encodes (XFS inode numbers are disk
- *       addresses) exists; anything else is UNSUPPORTED with the filesystem block, not guessed.</li>
- *   <li>Paths: a bounded walk of the mount ({@link InodePaths}); an unmounted XFS is UNSUPPORTED here
- *       ({@code xfs_db -r} refuses a filesystem whose log is dirty, as a mounted one's is).</li>
+ *       addresses) exists; the other allocated sectors go to {@link XfsDb} ({@code xfs_db -r} on the
+ *       device: its answer may be stale, and it refuses while the log holds unwritten changes — then
+ *       UNSUPPORTED with the filesystem block and that reason, not guessed).</li>
+ *   <li>Paths: a bounded walk of the mount ({@link InodePaths}).</li>
+ *   <li>An unmounted XFS is read with {@link XfsDb} alone.</li>
  * </ul>
  */
 final class XfsLocator {
     private static final long WALK_ENTRIES = 2_000_000;
     private static final long WALK_NANOS = 10_000_000_000L;
     private final Tools tools;
+    private final XfsDb db;
     private final Map<String, Geometry> geometries = new HashMap<>();
 
     XfsLocator(Tools tools) {
         this.tools = tools;
+        this.db = new XfsDb(tools);
     }
 
     synchronized void invalidate() {
         geometries.clear();
+        db.invalidate();
     }
 
     /** The numbers that turn a disk address into an inode number. */
@@ -164,11 +169,7 @@ final class XfsLocator {
     List<Location> locate(FsTarget fs, List<FsTarget.Request> requests) {
         List<Location> out = new ArrayList<>();
         if (fs.mount() == null) {
-            for (FsTarget.Request r : requests) {
-                out.add(loc(fs, Location.Kind.UNSUPPORTED, null, null, null, null, null,
-                        "XFS is located only while mounted (GETFSMAP); sector " + r.sector() + " of " + fs.path(), r));
-            }
-            return out;
+            return db.locate(fs, requests);
         }
         Geometry g;
         Row[] rows = new Row[requests.size()];
@@ -212,7 +213,33 @@ final class XfsLocator {
             }
         }
         InodePaths.Found found = InodePaths.find(Path.of(fs.mountPoint()), want, WALK_ENTRIES, WALK_NANOS);
+        // Without a reverse map, an allocated sector that is no inode slot: ask xfs_db (one batch)
+        List<Integer> unowned = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
+            if (rows[i] != null && rows[i].owner.equals("unknown")
+                    && !found.paths().containsKey(g.inodeAt(requests.get(i).sector()))) {
+                unowned.add(i);
+            }
+        }
+        Map<Integer, Location> fromDb = new HashMap<>();
+        if (!unowned.isEmpty()) {
+            List<Location> answers = db.locate(fs, unowned.stream().map(requests::get).toList());
+            for (int k = 0; k < unowned.size(); k++) {
+                fromDb.put(unowned.get(k), answers.get(k));
+            }
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (fromDb.containsKey(i)) {
+                Location l = fromDb.get(i);
+                if (l.kind() != Location.Kind.UNKNOWN) {
+                    out.add(l);
+                    continue;
+                }
+                FsTarget.Request r = requests.get(i);
+                out.add(withBlock(fs, r, r.sector() * 512 / g.blockSize(), Location.Kind.UNSUPPORTED,
+                        "allocated; without a reverse map (rmapbt=0) GETFSMAP names no owner, and " + l.detail()));
+                continue;
+            }
             FsTarget.Request r = requests.get(i);
             long block = r.sector() * 512 / g.blockSize();
             Row row = rows[i];

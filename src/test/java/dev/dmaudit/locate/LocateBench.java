@@ -23,7 +23,9 @@ import java.util.Random;
  *   <li>one event alone: cold (fresh locator, layout not read yet), uncached with the layout known,
  *       and cached.</li>
  * </ul>
- * Usage: {@code LocateBench WORKDIR [FILES] [BURST] [RUNS]}.
+ * With FS {@code xfs}: the same on an unmounted XFS (no reverse map) made by {@code mkfs.xfs -p
+ * protofile}, read with {@code xfs_db -r} (geometry, one blockget run, bmaps and the directory walk).
+ * Usage: {@code LocateBench WORKDIR [FILES] [BURST] [RUNS] [ext4|xfs]}.
  */
 public final class LocateBench {
     private LocateBench() {
@@ -34,16 +36,31 @@ public final class LocateBench {
         int files = args.length > 1 ? Integer.parseInt(args[1]) : 4000;
         int burst = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-        Path image = image(work, files);
+        boolean xfs = args.length > 4 && args[4].equals("xfs");
+        Files.createDirectories(work);
         Path sys = work.resolve("sys");
         Path mountinfo = Files.writeString(work.resolve("mountinfo"), "");
         DeviceNumber dev = new DeviceNumber(7, 0);
-        long firstData = 1 + Long.parseLong(run("sh", "-c", "dumpe2fs " + image + " 2>/dev/null | sed -n 's/.*Inode table at [0-9]*-\\([0-9]*\\).*/\\1/p' | tail -1").trim());
-        long used = (long) files * 4 + 200;
         Random rnd = new Random(42);
         List<Locator.Query> qs = new ArrayList<>();
-        for (long s : rnd.longs(burst * 2L, firstData * 8, (firstData + used) * 8).distinct().limit(burst).toArray()) {
-            qs.add(new Locator.Query(dev, null, s));
+        if (xfs) {
+            Path image = xfsImage(work, files);
+            String sb = run("/usr/sbin/xfs_db", "-r", "-c", "sb 0", "-c", "print agblocks agcount", image.toString());
+            long agblocks = Long.parseLong(sb.replaceAll("(?s).*agblocks = (\\d+).*", "$1"));
+            long agcount = Long.parseLong(sb.replaceAll("(?s).*agcount = (\\d+).*", "$1"));
+            // mkfs spreads the directories over the AGs and puts each one's files near the AG's start
+            long perAg = ((long) files * 4 + 200) / agcount + 64;
+            for (long s : rnd.longs(burst * 4L, 0, agcount * perAg * 8).distinct().limit(burst).toArray()) {
+                long ag = s / (perAg * 8);
+                qs.add(new Locator.Query(dev, null, ag * agblocks * 8 + s % (perAg * 8)));
+            }
+        } else {
+            Path image = image(work, files);
+            long firstData = 1 + Long.parseLong(run("sh", "-c", "dumpe2fs " + image + " 2>/dev/null | sed -n 's/.*Inode table at [0-9]*-\\([0-9]*\\).*/\\1/p' | tail -1").trim());
+            long used = (long) files * 4 + 200;
+            for (long s : rnd.longs(burst * 2L, firstData * 8, (firstData + used) * 8).distinct().limit(burst).toArray()) {
+                qs.add(new Locator.Query(dev, null, s));
+            }
         }
         double[] rate = new double[runs];
         double[] cachedRate = new double[runs];
@@ -83,7 +100,8 @@ public final class LocateBench {
         System.out.printf("burst uncached: %.0f events/s (%.3f ms/event), %d tool runs for the burst%n",
                 median(rate), 1000 / median(rate), toolRuns);
         System.out.printf("burst cached:   %.0f events/s (%.4f ms/event)%n", median(cachedRate), 1000 / median(cachedRate));
-        System.out.printf("one event: cold %.1f ms (dumpe2fs + 2 debugfs), uncached %.1f ms (2 debugfs), cached %.4f ms%n",
+        System.out.printf(xfs ? "one event: cold %.1f ms (geometry + xfs_db runs), uncached %.1f ms (geometry known), cached %.4f ms%n"
+                        : "one event: cold %.1f ms (dumpe2fs + 2 debugfs), uncached %.1f ms (2 debugfs), cached %.4f ms%n",
                 median(cold), median(warm), median(hit));
     }
 
@@ -109,7 +127,33 @@ public final class LocateBench {
         Path image = work.resolve("img.ext4");
         run("/usr/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-d", src.toString(), image.toString(),
                 (files / 40 + 64) + "M");
-        Path devdir = Files.createDirectories(work.resolve("sys/devices/img.ext4"));
+        return asDevice(work, image);
+    }
+
+    /** FILES files of 16 KiB in 100 directories, on an XFS without a reverse map, made from a protofile. */
+    private static Path xfsImage(Path work, int files) throws IOException, InterruptedException {
+        byte[] data = new byte[16384];
+        new Random(1).nextBytes(data);
+        Path file = Files.write(work.resolve("content"), data);
+        StringBuilder proto = new StringBuilder("/dev/null\n0 0\nd--755 0 0\n");
+        for (int d = 0; d < 100; d++) {
+            proto.append("dir").append(d).append(" d--755 0 0\n");
+            for (int i = d; i < files; i += 100) {
+                proto.append("file").append(i).append(" ---644 0 0 ").append(file).append('\n');
+            }
+            proto.append("$\n");
+        }
+        proto.append("$\n");
+        Path protofile = Files.writeString(work.resolve("proto"), proto.toString());
+        Path image = work.resolve("img.xfs");
+        run("truncate", "-s", Math.max(320, files / 40 + 64) + "M", image.toString());
+        run("/usr/sbin/mkfs.xfs", "-q", "-m", "rmapbt=0", "-p", protofile.toString(), image.toString());
+        return asDevice(work, image);
+    }
+
+    /** A fake sysfs in which device 7:0 is the image, with no holders (as Ext4ImageTest). */
+    private static Path asDevice(Path work, Path image) throws IOException {
+        Path devdir = Files.createDirectories(work.resolve("sys/devices/" + image.getFileName()));
         Files.writeString(devdir.resolve("dev"), "7:0\n");
         Files.createDirectories(devdir.resolve("holders"));
         Files.createDirectories(work.resolve("sys/dev/block"));
