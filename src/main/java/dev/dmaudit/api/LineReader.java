@@ -41,6 +41,12 @@ final class LineReader {
             while (nl < end && block[nl] != '\n') {
                 nl++;
             }
+            if (n == 0 && nl < end && nl - pos <= max) {
+                // The whole line lies in the block (nearly every line): one copy, not two.
+                byte[] whole = Arrays.copyOfRange(block, pos, nl);
+                pos = nl + 1;
+                return whole;
+            }
             n = append(n, pos, nl);
             if (nl < end) {
                 pos = nl + 1;

@@ -156,6 +156,24 @@ public final class AuditFields {
     }
 
     /**
+     * Compares a value without making it a string (asked per record on the decoding path).
+     *
+     * @param i     field index
+     * @param value an ASCII text
+     * @return true when {@link #value(int)} equals it
+     */
+    public boolean valueIs(int i, String value) {
+        int o = offset(i);
+        int from = spans[o + 2];
+        int to = spans[o + 3];
+        if ((spans[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
+                || spans[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+            return value.equals(value(i)); // decoded: not its bytes as written
+        }
+        return FieldScanner.isWord(text, from, to, value);
+    }
+
+    /**
      * @param key a field key
      * @return the interpreted value of its first occurrence, or null when absent
      */

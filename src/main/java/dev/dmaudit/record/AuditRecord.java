@@ -126,6 +126,31 @@ public final class AuditRecord {
         return lineEnd < 0 ? null : new String(text, 0, lineEnd, StandardCharsets.UTF_8);
     }
 
+    /**
+     * For writers that copy bytes rather than make a string per line (the raw output).
+     *
+     * @return the length in bytes of the audit.log line this record was read from (what
+     *     {@link #originalLine()} decodes), or -1 for a record received from netlink
+     */
+    public int lineLength() {
+        return lineEnd;
+    }
+
+    /**
+     * Copies the bytes of the audit.log line this record was read from, as read (not checked to
+     * be UTF-8: {@link #originalLine()} is the text).
+     *
+     * @param dst where to copy them: {@link #lineLength()} bytes from {@code off}
+     * @param off where in dst
+     * @throws IllegalStateException for a record received from netlink (it has no line)
+     */
+    public void copyLine(byte[] dst, int off) {
+        if (lineEnd < 0) {
+            throw new IllegalStateException("a record received from netlink has no audit.log line");
+        }
+        System.arraycopy(text, 0, dst, off, lineEnd);
+    }
+
     /** @return the record as an auditd log line: {@code type=NAME msg=audit(…): body} */
     public String toLogLine() {
         StringBuilder b = new StringBuilder(bodyEnd - bodyStart + 64);

@@ -187,7 +187,8 @@ final class FieldScanner {
         return -1;
     }
 
-    private static boolean isWord(byte[] b, int from, int to, String w) {
+    /** @return whether b[from, to) is the ASCII text w */
+    static boolean isWord(byte[] b, int from, int to, String w) {
         if (to - from != w.length()) {
             return false;
         }
@@ -255,7 +256,8 @@ final class FieldScanner {
                 && b[vs + 4] == 'l' && b[vs + 5] == ')') {
             return ValueKind.NULL;
         }
-        if (len >= 2 && (len & 1) == 0 && UntrustedKeys.isUntrusted(b, ks, ke, execve) && isUpperHex(b, vs, ve)) {
+        // The value test first: it fails at the first byte of most values, the key test compares a list of keys.
+        if (len >= 2 && (len & 1) == 0 && isUpperHex(b, vs, ve) && UntrustedKeys.isUntrusted(b, ks, ke, execve)) {
             return ValueKind.HEX;
         }
         return ValueKind.PLAIN;

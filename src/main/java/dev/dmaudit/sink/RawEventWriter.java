@@ -5,12 +5,8 @@ import dev.dmaudit.event.Event;
 import dev.dmaudit.dm.DeviceHealth;
 import dev.dmaudit.record.AuditRecord;
 import dev.dmaudit.record.RecordTypes;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * auditd log lines, each event closed by its EOE line so {@code ausearch -if} groups it as auditd
@@ -19,10 +15,10 @@ import java.nio.charset.StandardCharsets;
  * trailer); a record from netlink has no such text and is written as {@code type=NAME msg=…}.
  */
 final class RawEventWriter implements EventWriter {
-    private final Writer out;
+    private final LineBuffer out;
 
     RawEventWriter(OutputStream out) {
-        this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        this.out = new LineBuffer(out);
     }
 
     @Override
@@ -40,18 +36,45 @@ final class RawEventWriter implements EventWriter {
             } else {
                 // The EOE keeps its event's node: ausearch groups by node as well as by serial.
                 if (last.node() != null) {
-                    out.write("node=" + last.node() + " ");
+                    out.text("node=" + last.node() + " ");
                 }
-                out.write("type=" + RecordTypes.name(RecordTypes.EOE) + " msg=" + last.eventId() + ": \n");
+                out.text("type=" + RecordTypes.name(RecordTypes.EOE) + " msg=" + last.eventId() + ": ");
+                out.endLine();
             }
         }
     }
 
     private void writeLine(AuditRecord r) throws IOException {
-        String original = r.originalLine();
-        // A record's body is kernel text; newlines inside would split the log line.
-        out.write(oneLine(original != null ? original : r.toLogLine()));
-        out.write('\n');
+        if (!copyAsRead(r)) {
+            String original = r.originalLine();
+            // A record's body is kernel text; newlines inside would split the log line.
+            out.text(oneLine(original != null ? original : r.toLogLine()));
+        }
+        out.endLine();
+    }
+
+    /**
+     * A log line that is ASCII without a CR is its own output: its bytes are copied instead of
+     * decoded into a String and encoded back (half of this writer's CPU). Other lines take the
+     * String path, which makes bytes that are not UTF-8 into U+FFFD and CRs into spaces.
+     *
+     * @return true when the line was copied
+     */
+    private boolean copyAsRead(AuditRecord r) {
+        int len = r.lineLength();
+        if (len < 0) {
+            return false;
+        }
+        int start = out.length();
+        byte[] b = out.ensure(len);
+        r.copyLine(b, start);
+        for (int i = start; i < start + len; i++) {
+            if (b[i] < 0 || b[i] == '\r' || b[i] == '\n') {
+                return false; // nothing appended: the length was not moved
+            }
+        }
+        out.length(start + len);
+        return true;
     }
 
     private static String oneLine(String s) {

@@ -10,13 +10,10 @@ import dev.dmaudit.event.DmRecord;
 import dev.dmaudit.event.ProcessInfo;
 import dev.dmaudit.record.AuditFields;
 import dev.dmaudit.record.AuditRecord;
+import dev.dmaudit.record.DeviceNumber;
 import dev.dmaudit.record.interpret.Interpreter;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -24,43 +21,42 @@ import java.time.Instant;
  * Every value that a process or user can influence goes through {@link Sanitize#visible}.
  */
 final class TextEventWriter implements EventWriter {
-    /** The last event time and its ISO-8601 text: events of a burst share their millisecond. */
-    private static final class LastTime {
-        private long millis = Long.MIN_VALUE;
-        private String text;
+    /**
+     * Per thread: format() is static and may be called from any thread. The date and time of day
+     * are formatted once per second (Instant.toString per event was a fifth of this output's CPU
+     * on a log whose every line has its own millisecond).
+     */
+    private static final ThreadLocal<IsoTime> TIMES = ThreadLocal.withInitial(IsoTime::new);
 
-        String text(long m) {
-            if (m != millis) {
-                text = Instant.ofEpochMilli(m).toString();
-                millis = m;
-            }
-            return text;
-        }
-    }
-
-    /** Per thread: format() is static and may be called from any thread. */
-    private static final ThreadLocal<LastTime> TIMES = ThreadLocal.withInitial(LastTime::new);
-
-    private final Writer out;
+    private final LineBuffer out;
+    /** One line's text, reused: formatted here, then copied to {@link #out} as bytes. */
+    private final StringBuilder line = new StringBuilder(256);
     /** {@code --interpret}, or null. */
     private final Interpreter interpreter;
 
     TextEventWriter(OutputStream out, Interpreter interpreter) {
         this.interpreter = interpreter;
-        this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        this.out = new LineBuffer(out);
     }
 
     @Override
     public void write(Event ev, DeviceHealth health) throws IOException {
-        out.write(line(ev, interpreter));
+        StringBuilder b = line;
+        b.setLength(0);
+        line(b, ev, interpreter);
         if (health != null) {
-            out.write(" [now: " + Sanitize.visible(health.name()) + " " + Sanitize.visible(health.targetType()));
+            b.append(" [now: ").append(Sanitize.visible(health.name())).append(' ').append(Sanitize.visible(health.targetType()));
             if (health.mismatches().isPresent()) {
-                out.write(", mismatches " + health.mismatches().getAsLong());
+                b.append(", mismatches ").append(health.mismatches().getAsLong());
             }
-            out.write(health.stale() ? ", as of " + health.observedAt() + "]" : "]");
+            b.append(health.stale() ? ", as of " + health.observedAt() + "]" : "]");
         }
-        out.write('\n');
+        out.text(b);
+        out.endLine();
+        if (b.capacity() > 1 << 16) {
+            line.setLength(0);
+            line.trimToSize(); // one huge event does not keep its buffer
+        }
     }
 
     /**
@@ -68,29 +64,30 @@ final class TextEventWriter implements EventWriter {
      * @return its text line without the device status and newline (also journald's MESSAGE)
      */
     static String line(Event ev) {
-        return line(ev, null);
+        return line(new StringBuilder(160), ev, null).toString();
     }
 
-    static String line(Event ev, Interpreter interpreter) {
-        String text = format(ev.audit(), ev.dm(), interpreter);
+    private static StringBuilder line(StringBuilder b, Event ev, Interpreter interpreter) {
+        format(b, ev.audit(), ev.dm(), interpreter);
         if (ev.repeatSummary()) {
-            text += " (repeated " + ev.count() + " more times, " + Instant.ofEpochMilli(ev.firstMillis()) + " .. "
-                    + Instant.ofEpochMilli(ev.lastMillis()) + ")";
+            b.append(" (repeated ").append(ev.count()).append(" more times, ").append(Instant.ofEpochMilli(ev.firstMillis()))
+                    .append(" .. ").append(Instant.ofEpochMilli(ev.lastMillis())).append(')');
         }
-        return ev.location() == null ? text : text + " \u2192 " + LocationFormat.text(ev.location());
+        return ev.location() == null ? b : b.append(" \u2192 ").append(LocationFormat.text(ev.location()));
     }
 
     static String format(AuditEvent event, DmEvent dm) {
-        return format(event, dm, null);
+        return format(new StringBuilder(160), event, dm, null).toString();
     }
 
     /**
+     * @param b           where the line goes
      * @param interpreter with {@code --interpret}: ids as names, errno names, other events' fields
      *                    as {@code ausearch -i} shows them; or null
+     * @return b
      */
-    static String format(AuditEvent event, DmEvent dm, Interpreter interpreter) {
-        StringBuilder b = new StringBuilder(160);
-        b.append(TIMES.get().text(event.timeMillis())).append(' ');
+    private static StringBuilder format(StringBuilder b, AuditEvent event, DmEvent dm, Interpreter interpreter) {
+        TIMES.get().appendTo(b, event.timeMillis()).append(' ');
         if (dm == null) {
             b.append("serial=").append(event.serial());
             for (AuditRecord r : event.records()) {
@@ -102,13 +99,14 @@ final class TextEventWriter implements EventWriter {
                     interpreted(b, r, interpreter);
                 }
             }
-            return b.toString();
+            return b;
         }
         if (dm.device() != null) {
             if (dm.deviceName() != null) {
-                b.append(Sanitize.visible(dm.deviceName())).append(" (").append(dm.device()).append(')');
+                b.append(Sanitize.visible(dm.deviceName())).append(" (");
+                device(b, dm.device()).append(')');
             } else {
-                b.append(dm.device());
+                device(b, dm.device());
             }
         } else {
             b.append('?');
@@ -117,7 +115,12 @@ final class TextEventWriter implements EventWriter {
         for (DmRecord r : dm.records()) {
             b.append(sep).append(Sanitize.visible(r.module())).append('/').append(Sanitize.visible(r.op()));
             if (r instanceof DmData d) {
-                b.append(" sector=").append(d.hasSector() ? Long.toString(d.sector()) : "?");
+                b.append(" sector=");
+                if (d.hasSector()) {
+                    b.append(d.sector());
+                } else {
+                    b.append('?');
+                }
             }
             b.append(r.success() ? " ok" : " FAILED");
             if (r instanceof DmControl c && c.errorMsg() != null && !"success".equals(c.errorMsg())) {
@@ -128,15 +131,29 @@ final class TextEventWriter implements EventWriter {
         ProcessInfo p = dm.process();
         if (p != null) {
             b.append(" by ").append(Sanitize.visible(p.comm())).append('[').append(p.pid()).append(']')
-                    .append(" exe=").append(Sanitize.visible(p.exe()))
-                    .append(" uid=").append(interpreter == null ? Long.toString(p.uid()) : Sanitize.visible(interpreter.user(p.uid())));
+                    .append(" exe=").append(Sanitize.visible(p.exe())).append(" uid=");
+            if (interpreter == null) {
+                b.append(p.uid());
+            } else {
+                b.append(Sanitize.visible(interpreter.user(p.uid())));
+            }
             if (p.auidSet()) {
-                b.append(" auid=").append(interpreter == null ? Long.toString(p.auid()) : Sanitize.visible(interpreter.user(p.auid())));
+                b.append(" auid=");
+                if (interpreter == null) {
+                    b.append(p.auid());
+                } else {
+                    b.append(Sanitize.visible(interpreter.user(p.auid())));
+                }
             }
         }
         if (dm.syscall() != null && dm.syscall().syscall() >= 0 && !dm.syscall().success()) {
             String errno = interpreter == null ? null : interpreter.exit(dm.syscall().exit());
-            b.append(" syscall_exit=").append(errno != null ? errno : Long.toString(dm.syscall().exit()));
+            b.append(" syscall_exit=");
+            if (errno != null) {
+                b.append(errno);
+            } else {
+                b.append(dm.syscall().exit());
+            }
         }
         if (dm.origin() == DmEvent.Origin.UEVENT) {
             // No audit serial: the kernel reported this by uevent only (or first); say so.
@@ -144,7 +161,12 @@ final class TextEventWriter implements EventWriter {
         } else {
             b.append(" serial=").append(event.serial());
         }
-        return b.toString();
+        return b;
+    }
+
+    /** {@code MAJ:MIN} as DeviceNumber.toString writes it, without making that string per event. */
+    private static StringBuilder device(StringBuilder b, DeviceNumber d) {
+        return b.append(d.major()).append(':').append(d.minor());
     }
 
     /** {@code key=value} for each field, interpreted where it has an interpretation, as {@code ausearch -i} writes a record. */

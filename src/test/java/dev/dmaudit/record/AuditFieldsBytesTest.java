@@ -32,4 +32,19 @@ class AuditFieldsBytesTest {
         assertThat(seen).isEqualTo(f.size() - 2);
         assertThat(f.valueBytes(f.indexOf("comm"), new byte[2])).as("does not fit").isEqualTo(-1);
     }
+
+    @Test
+    void valueIsComparesWithTheValueNotTheBytes() {
+        String line = "type=AVC msg=audit(1.000:1): avc:  denied  { read write } for pid=1 comm=\"a b\" "
+                + "exe=2F62696E name=\"caf\u00e9\" q=\"?\" s=? empty= res=1";
+        AuditFields f = new AuditLogParser().parse(line.getBytes(StandardCharsets.UTF_8)).fields();
+        String[] probes = {"", "?", "1", "a b", "/bin", "2F62696E", "read,write", "read write", "denied", "caf", "cafe"};
+        for (int i = 0; i < f.size(); i++) {
+            for (String p : probes) {
+                assertThat(f.valueIs(i, p)).as("%s vs %s", f.key(i), p).isEqualTo(f.value(i).equals(p));
+            }
+        }
+        assertThat(f.valueIs(f.indexOf("exe"), "/bin")).isTrue();
+        assertThat(f.valueIs(f.indexOf("q"), "?")).isTrue();
+    }
 }
