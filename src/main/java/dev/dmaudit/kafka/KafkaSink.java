@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -74,6 +75,7 @@ public final class KafkaSink implements Sink {
     private final int inFlight;
     private final Duration closeTimeout;
     private final ProducerFactory factory;
+    private final ThreadFactory senderThreads;
 
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -97,7 +99,7 @@ public final class KafkaSink implements Sink {
         Producer<byte[], byte[]> create(Properties config);
     }
 
-    private KafkaSink(Builder b, Properties config, Spool spool, ProducerFactory factory) {
+    private KafkaSink(Builder b, Properties config, Spool spool, ProducerFactory factory, ThreadFactory senderThreads) {
         this.topic = b.topic;
         this.config = config;
         this.encoder = new EventEncoder(b.host != null ? b.host : HostIdentity.ofThisHost());
@@ -105,6 +107,7 @@ public final class KafkaSink implements Sink {
         this.inFlight = b.inFlight;
         this.closeTimeout = b.closeTimeout;
         this.factory = factory;
+        this.senderThreads = senderThreads;
     }
 
     /**
@@ -130,6 +133,11 @@ public final class KafkaSink implements Sink {
         private Duration closeTimeout = Duration.ofSeconds(10);
         private HostIdentity host;
         private ProducerFactory factory = KafkaProducer::new;
+        private ThreadFactory senderThreads = r -> {
+            Thread t = new Thread(r, "dmaudit-kafka");
+            t.setDaemon(true); // a broker that hangs never keeps the JVM alive
+            return t;
+        };
 
         private Builder(String bootstrap, String topic) {
             this.bootstrap = Objects.requireNonNull(bootstrap);
@@ -204,6 +212,12 @@ public final class KafkaSink implements Sink {
             return this;
         }
 
+        /** For tests: makes the sending thread (one that starts late, as on a busy machine). */
+        Builder senderThreads(ThreadFactory f) {
+            this.senderThreads = f;
+            return this;
+        }
+
         /**
          * Checks the settings (without resolving names) and opens the disk spool, then starts the
          * sink's sending thread, which connects to the brokers.
@@ -220,7 +234,7 @@ public final class KafkaSink implements Sink {
             checkTopic(topic);
             Properties c = producerConfig(bootstrap, properties);
             DiskSpool<Spooled> disk = diskDir == null ? null : new DiskSpool<>("kafka", diskDir, diskBytes, Spooled.CODEC);
-            KafkaSink sink = new KafkaSink(this, c, new Spool(memoryEvents, memoryBytes, disk), factory);
+            KafkaSink sink = new KafkaSink(this, c, new Spool(memoryEvents, memoryBytes, disk), factory, senderThreads);
             sink.startSending();
             return sink;
         }
@@ -317,16 +331,17 @@ public final class KafkaSink implements Sink {
      * that cannot be reached is reported at start, not at the first event.
      */
     private void startSending() {
-        sender = new Thread(this::send, "dmaudit-kafka");
-        sender.setDaemon(true); // a broker that hangs never keeps the JVM alive
+        sender = senderThreads.newThread(this::send);
         sender.start();
     }
 
     /** The sending thread: hands the spool to the producer in order, a bounded number in flight. */
     private void send() {
         try {
+            // Not `closing`: close() may come before this thread first runs (a sink fed and closed at
+            // once, a busy machine), and it gives the spool its timeout to drain all the same.
             while (producer == null) {
-                if (closing) {
+                if (abandoning) {
                     return;
                 }
                 startProducer();
