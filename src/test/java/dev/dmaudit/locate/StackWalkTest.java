@@ -191,9 +191,11 @@ class StackWalkTest {
     }
     /**
      * dm-integrity in inline mode (6.11+) as e2e/guest/kcov.sh builds it on 6.12: {@code kinline}
-     * (254:0) over the NVMe namespace 259:0. The table line is dmsetup's, parsed by the real DmSetup.
+     * (254:0) over the NVMe namespace 259:0. The table line is what {@code dmsetup table kinline}
+     * printed there (kcov/steps.log of the 2026-12-02 run), parsed by the real DmSetup.
      */
-    static final String INLINE_TABLE = "0 131008 integrity 259:0 0 8 I 2 buffer_sectors:128 internal_hash:crc32c";
+    static final String INLINE_TABLE =
+            "0 128991 integrity 259:0 0 8 I 4 journal_sectors:0 interleave_sectors:32768 buffer_sectors:128 internal_hash:crc32c";
 
     List<DmTableLine> recordedTable(String dmName, String line) throws Exception {
         dev.dmaudit.dm.DmSetup dm = new dev.dmaudit.dm.DmSetup((argv, timeout) -> dev.dmaudit.dm.CommandResult.of(
@@ -230,7 +232,7 @@ class StackWalkTest {
         device("nvme0n1", "259:0", null, null, "dm-0");
         device("dm-0", "254:0", "kjournal", null);
         tables.put(DeviceNumber.parse("254:0"), recordedTable("kjournal",
-                "0 131008 integrity 259:0 0 8 J 3 journal_sectors:1024 buffer_sectors:128 internal_hash:crc32c"));
+                "0 128991 integrity 259:0 0 8 J 4 journal_sectors:1024 interleave_sectors:32768 buffer_sectors:128 internal_hash:crc32c"));
         StackWalk.Result none = walk().up(DeviceNumber.parse("259:0"), "integrity-checksum", 80, false);
         assertThat(none.chain().get(0).sector()).isEqualTo(80);
         assertThat(none.chain().get(0).note()).contains("no dm-integrity device in inline mode holds it");
