@@ -291,6 +291,26 @@ def check(t, file):
              f"device (not {facts.get('KCOV_INLINE_DEV')}) with the dm device's logical sector 80 (the data sat at raw "
              f"sector {raw}); dmaudit does not name it (only dm devices are named)",
              json.dumps([(e["device"], e.get("device_name"), e["dm"]) for e in chk])[:400])
+        # dmaudit locate on that record: the walk starts at the inline-mode holder (docs/locate.md)
+        lpath = os.path.join(kdir, "inline-locate.json")
+        try:
+            loc = json.loads(open(lpath).read())
+        except (OSError, ValueError) as ex:
+            loc = {"error": str(ex)}
+        where = loc.get("location") or {}
+        chain = [(c.get("device"), c.get("name"), c.get("target"), c.get("sector")) for c in where.get("chain", [])]
+        t.ok(facts.get("KCOV_INLINE_LOCATE_RC") == "0"
+             and chain == [(nvme_dev, "nvme0n1", None, 80), (facts.get("KCOV_INLINE_DEV"), "kinline", "integrity", 80)]
+             and "inline mode" in (where.get("chain") or [{}])[0].get("note", ""),
+             f"inline mode: `dmaudit locate --op integrity-checksum {nvme_dev} 80` walks from the namespace to "
+             f"kinline ({facts.get('KCOV_INLINE_DEV')}) at sector 80, the first step noting the inline mode",
+             json.dumps(loc)[:600])
+        # no filesystem on kinline: the locator's answer for the top device is `unknown` with its reason;
+        # its probe of the first 68 KiB meets the corrupt block 10 (40 KiB in), so the reason is the read error
+        t.ok(where.get("kind") == "unknown" and where.get("fs_device") in (None, "/dev/mapper/kinline")
+             and "/dev/mapper/kinline" in (where.get("detail") or ""),
+             f"inline mode: no filesystem on kinline, the class is `unknown` with the reason naming /dev/mapper/kinline "
+             f"({where.get('detail')!r})", json.dumps(where)[:400])
     else:
         nv = failed_ctr_of("kinline")
         t.ok(inline_rc not in (None, "0") and len(nv) == 1

@@ -16,7 +16,8 @@
 #              (the 100th error of one table), verify-metadata (corrupt hash block), failed
 #              ctr + dtr (bad block size), ignore_corruption mode (uevents only)
 #   inline:    dm-integrity 'I' mode (6.11+): refused on scsi_debug with T10 PI; built on an NVMe
-#              namespace with metadata (e2e/run-vm), one sector corrupted beneath it and read
+#              namespace with metadata (e2e/run-vm), one sector corrupted beneath it and read, the
+#              record then located with `dmaudit locate` (inline-locate.json)
 #
 # Results in $E2E_OUT/kcov/: steps.log (each step, output, status), listen.jsonl (dmaudit),
 # records-reference.txt (nlcap), uevents.hex (uevcap), facts.env (numbers the check needs:
@@ -278,6 +279,10 @@ if [[ ${E2E_KCOV_INLINE:-1} == 1 ]]; then
       step dmsetup table kinline
       imark="KCOV-INLINE-$(date +%s%N)"
       { printf '%s' "$imark"; head -c $((4096 - ${#imark})) /dev/zero; } > imarker.bin
+      # The first MiB written once, so that the locate below (its filesystem probe reads the first
+      # 68 KiB, and readahead more) meets no never-written block whose tag was never set: its only
+      # failure is then the corrupt block 10 itself.
+      step dd if=/dev/zero of=/dev/mapper/kinline bs=4096 count=256 oflag=direct conv=fsync status=none
       step dd if=imarker.bin of=/dev/mapper/kinline bs=4096 seek=10 count=1 oflag=direct conv=fsync status=none
       dd if="$NV" of=nvraw.bin bs=1M count=1 iflag=direct status=none
       ioff=$(first_offset nvraw.bin "$imark")
@@ -286,6 +291,12 @@ if [[ ${E2E_KCOV_INLINE:-1} == 1 ]]; then
       [[ -n $ioff ]] && step dd if=/dev/urandom of="$NV" bs=512 seek=$((ioff / 512)) count=1 oflag=direct conv=fsync status=none
       step dd if=/dev/mapper/kinline of=/dev/null bs=4096 skip=10 count=1 iflag=direct
       fact KCOV_INLINE_READ_RC $?
+      # Locate the record as the kernel gave it (the namespace, the dm device's logical sector of
+      # block 10): the walk must start at kinline, the inline-mode holder (docs/locate.md).
+      ( cd "$REPO" && exec timeout 600 bin/dmaudit locate --op integrity-checksum "$(cat /sys/block/nvme0n1/dev)" \
+          $((10 * 8)) --format json ) > "$K/inline-locate.json" 2> "$K/inline-locate.stderr"
+      fact KCOV_INLINE_LOCATE_RC $?
+      cat "$K/inline-locate.json" "$K/inline-locate.stderr" >> "$STEPS"
       step dmsetup status kinline
       step dmsetup remove kinline
     fi

@@ -52,7 +52,8 @@ public final class LocateCommand implements Callable<Integer> {
     long sector;
 
     @Option(names = "--op", paramLabel = "OP",
-            description = "The DM_EVENT op whose unit SECTOR is in: integrity-checksum (512-byte sector of the integrity device),"
+            description = "The DM_EVENT op whose unit SECTOR is in: integrity-checksum (512-byte sector of the integrity device;"
+                    + " in inline mode DEVICE is the device under it),"
                     + " integrity-aead (crypt sector, DEVICE = the _dif device), verify-data and verify-metadata (data block,"
                     + " DEVICE = the data device) (default: a plain 512-byte sector of DEVICE).")
     String op;
@@ -112,6 +113,11 @@ public final class LocateCommand implements Callable<Integer> {
                         .append(s.sector()).append(" \u2192");
             }
             w.println(l.chain().isEmpty() ? "  chain: (none)" : chain.substring(0, chain.length() - 2));
+            for (Location.Step s : l.chain()) {
+                if (s.note() != null) {
+                    w.println("  note (" + s.device() + "): " + Sanitize.visible(s.note()));
+                }
+            }
             w.flush();
         }
         return ExitCodes.OK;

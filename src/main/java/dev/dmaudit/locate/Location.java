@@ -61,8 +61,14 @@ public record Location(Kind kind, String filesystem, String fsDevice, String mou
      * @param name   the dm name or kernel name (dm-3, loop0), or null
      * @param target the dm target type mapping this level to the one below (linear, crypt, integrity, …), or null
      * @param sector the sector on this device, 512-byte units
+     * @param note   why this step is what it is when that is not the plain mapping (the kernel named
+     *               a device below the one whose sector it gave, or could not be placed), or null
      */
-    public record Step(String device, String name, String target, long sector) {
+    public record Step(String device, String name, String target, long sector, String note) {
+        /** A step with no note. */
+        public Step(String device, String name, String target, long sector) {
+            this(device, name, target, sector, null);
+        }
     }
 
     /** Copies the lists. */

@@ -76,6 +76,9 @@ public final class LocationFormat {
             gen.writeStringField("name", st.name());
             gen.writeStringField("target", st.target());
             gen.writeNumberField("sector", st.sector());
+            if (st.note() != null) {
+                gen.writeStringField("note", st.note());
+            }
             gen.writeEndObject();
         }
         gen.writeEndArray();

@@ -189,4 +189,66 @@ class StackWalkTest {
         assertThat(walk().up(DeviceNumber.parse("7:0"), "mac-superblock", -1, false).terminal().detail()).startsWith("no sector");
         assertThat(walk().up(DeviceNumber.parse("9:9"), null, 5, false).terminal().detail()).contains("does not exist");
     }
+    /**
+     * dm-integrity in inline mode (6.11+) as e2e/guest/kcov.sh builds it on 6.12: {@code kinline}
+     * (254:0) over the NVMe namespace 259:0. The table line is what {@code dmsetup table kinline}
+     * printed there (kcov/steps.log of the 2026-12-02 run), parsed by the real DmSetup.
+     */
+    static final String INLINE_TABLE =
+            "0 128991 integrity 259:0 0 8 I 4 journal_sectors:0 interleave_sectors:32768 buffer_sectors:128 internal_hash:crc32c";
+
+    List<DmTableLine> recordedTable(String dmName, String line) throws Exception {
+        dev.dmaudit.dm.DmSetup dm = new dev.dmaudit.dm.DmSetup((argv, timeout) -> dev.dmaudit.dm.CommandResult.of(
+                argv, 0, line + "\n", ""), java.time.Duration.ofSeconds(1));
+        List<DmTableLine> t = dm.table(dev.dmaudit.dm.DmSelector.id(numbers.get(dmName)), dev.dmaudit.dm.KeyDisplay.REDACT);
+        return t.stream().map(l -> new DmTableLine(dmName, l.start(), l.length(), l.targetType(), l.target())).toList();
+    }
+
+    @Test
+    void inlineModeNamesTheDeviceBelowWithTheDmDevicesSector() throws Exception {
+        device("nvme0n1", "259:0", null, null, "dm-0");
+        device("dm-0", "254:0", "kinline", null);
+        tables.put(DeviceNumber.parse("254:0"), recordedTable("kinline", INLINE_TABLE));
+        // kcov.py on 6.12: integrity-checksum dev=259:0 sector=80 for logical block 10 of kinline
+        // (the data sat at raw sector 88 of the namespace: the superblock is in front)
+        StackWalk.Result r = walk().up(DeviceNumber.parse("259:0"), "integrity-checksum", 80, false);
+        assertThat(r.terminal()).isNull();
+        assertThat(r.top()).isEqualTo(DeviceNumber.parse("254:0"));
+        assertThat(r.chain()).extracting(Location.Step::device, Location.Step::target, Location.Step::sector)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("259:0", null, 80L),
+                        org.assertj.core.groups.Tuple.tuple("254:0", "integrity", 80L));
+        assertThat(r.chain().get(0).note()).contains("below kinline").contains("inline mode");
+        assertThat(r.chain().get(1).note()).isNull();
+        // the note reaches the JSON of the step it belongs to, and only that one
+        String json = dev.dmaudit.sink.LocationFormat.jsonText(Location.unknown("x", r.chain()));
+        assertThat(json).contains("\"device\":\"259:0\",\"name\":\"nvme0n1\",\"target\":null,\"sector\":80,"
+                + "\"note\":\"the kernel named the device below kinline (dm-integrity in inline mode)")
+                .contains("\"device\":\"254:0\",\"name\":\"kinline\",\"target\":\"integrity\",\"sector\":80}");
+    }
+
+    @Test
+    void withoutOneInlineHolderTheSectorStaysTheDevicesOwnAndTheChainSaysWhy() throws Exception {
+        // journal mode (J) over the namespace: not inline, so not a report from below
+        device("nvme0n1", "259:0", null, null, "dm-0");
+        device("dm-0", "254:0", "kjournal", null);
+        tables.put(DeviceNumber.parse("254:0"), recordedTable("kjournal",
+                "0 128991 integrity 259:0 0 8 J 4 journal_sectors:1024 interleave_sectors:32768 buffer_sectors:128 internal_hash:crc32c"));
+        StackWalk.Result none = walk().up(DeviceNumber.parse("259:0"), "integrity-checksum", 80, false);
+        assertThat(none.chain().get(0).sector()).isEqualTo(80);
+        assertThat(none.chain().get(0).note()).contains("no dm-integrity device in inline mode holds it");
+        assertThat(none.terminal().kind()).isEqualTo(Location.Kind.UNSUPPORTED); // today's walk: integrity not followed
+        // two inline devices over one namespace (different offsets): which one reported is not known
+        device("nvme1n1", "259:1", null, null, "dm-1", "dm-2");
+        device("dm-1", "254:1", "ka", null);
+        device("dm-2", "254:2", "kb", null);
+        tables.put(DeviceNumber.parse("254:1"), recordedTable("ka", INLINE_TABLE.replace("259:0 0", "259:1 0")));
+        tables.put(DeviceNumber.parse("254:2"), recordedTable("kb", INLINE_TABLE.replace("259:0 0", "259:1 65536")));
+        StackWalk.Result two = walk().up(DeviceNumber.parse("259:1"), "integrity-checksum", 80, false);
+        assertThat(two.chain()).extracting(Location.Step::device).first().isEqualTo("259:1");
+        assertThat(two.chain().get(0).note()).contains("held by 2 dm-integrity devices in inline mode (ka, kb)");
+        assertThat(two.top()).isNull();
+        // the dm-integrity device itself, as before 6.11: no note
+        StackWalk.Result own = walk().up(DeviceNumber.parse("254:1"), "integrity-checksum", 80, false);
+        assertThat(own.chain()).containsExactly(new Location.Step("254:1", "ka", "integrity", 80));
+    }
 }
