@@ -219,6 +219,9 @@ step veritysetup open "$LD" kveio "$LH" "$ROOT"
 fact KCOV_VERITY_EIO_DEV "$(majmin kveio)"
 fact KCOV_VERITY_EIO_FAILED_READS "$(direct_reads kveio "$BLOCK" "$READS")"
 step veritysetup status kveio
+# max-corrupted-errors is target-level with no EOE: the listener completes it after --group-timeout
+# (2 s) and names it then; closing the table sooner leaves it without a name (null, never a wrong one)
+sleep 3
 step veritysetup close kveio
 
 say "verity: ignore_corruption (logging) mode, the same $READS reads"
@@ -227,6 +230,9 @@ fact KCOV_VERITY_LOG_DEV "$(majmin kvlog)"
 step dmsetup table kvlog
 fact KCOV_VERITY_LOG_FAILED_READS "$(direct_reads kvlog "$BLOCK" "$READS")"
 step veritysetup status kvlog
+# max-corrupted-errors is target-level with no EOE: the listener completes it after --group-timeout
+# (2 s) and names it then; closing the table sooner leaves it without a name (null, never a wrong one)
+sleep 3
 step veritysetup close kvlog
 
 META_BLOCK=${E2E_KCOV_META_BLOCK:-200}
