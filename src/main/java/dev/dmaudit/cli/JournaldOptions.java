@@ -82,12 +82,7 @@ final class JournaldOptions {
         if (disk == null) {
             return new QueuedSink("journald", journal, Math.max(1, queue), GRACE);
         }
-        // Spilling encodes each entry and writes it to the spool: that work runs on a thread of its
-        // own (the outer queue's), never on the delivery thread, which the other outputs share.
-        // The outer grace outlasts the inner one, so whatever the inner close keeps for the next
-        // run is on disk before close returns. Counters: the outer queue's drops plus the inner's.
-        QueuedSink spooling = new QueuedSink("journald", journal, Math.max(1, queue), GRACE, disk);
-        return new QueuedSink("journald", spooling, Math.max(1, queue), GRACE.plusSeconds(5));
+        return QueuedSink.withDiskOverflow("journald", journal, Math.max(1, queue), GRACE, disk);
     }
 
     /** How long close lets journald take what is queued (then the rest is spooled, or counted dropped). */

@@ -90,7 +90,8 @@ public final class QueuedSink implements Sink {
 
     /**
      * With a disk overflow behind the memory queue. A spool an earlier run left is sent at once,
-     * before any new event.
+     * before any new event. Spilling (encoding, writing the spool) happens in {@code accept}: use
+     * {@link #withDiskOverflow} unless the caller's thread may pay for it (the tests).
      *
      * @param name       short name for logs and counters
      * @param inner      the slow sink, called on this sink's own thread only (except {@code encode})
@@ -98,8 +99,28 @@ public final class QueuedSink implements Sink {
      * @param closeGrace how long {@link #close} lets the queue and the spool drain
      * @param disk       the spool (its records: {@link SpoolableSink#encode}'s bytes); this sink owns and closes it
      */
-    public QueuedSink(String name, SpoolableSink inner, int capacity, Duration closeGrace, DiskSpool<byte[]> disk) {
+    QueuedSink(String name, SpoolableSink inner, int capacity, Duration closeGrace, DiskSpool<byte[]> disk) {
         this(name, inner, inner, capacity, closeGrace, Objects.requireNonNull(disk));
+    }
+
+    /**
+     * A slow output with a disk overflow whose spilling never runs on the caller's thread: a plain
+     * queue in front of the spooling one, so the delivery thread, which every output shares, only
+     * hands each event over. The outer grace outlasts the inner one, so what the inner close keeps
+     * for the next run is on disk before close returns. Counters: the outer queue's drops plus the
+     * inner's.
+     *
+     * @param name       short name for logs and counters
+     * @param inner      the slow sink
+     * @param capacity   events queued in memory (in each of the two queues)
+     * @param closeGrace how long the inner close lets the queue and the spool drain
+     * @param disk       the spool (its records: {@link SpoolableSink#encode}'s bytes); owned and closed here
+     * @return the sink to give the delivery thread
+     */
+    public static QueuedSink withDiskOverflow(String name, SpoolableSink inner, int capacity, Duration closeGrace,
+            DiskSpool<byte[]> disk) {
+        QueuedSink spooling = new QueuedSink(name, inner, capacity, closeGrace, disk);
+        return new QueuedSink(name, spooling, capacity, closeGrace.plusSeconds(5));
     }
 
     private QueuedSink(String name, Sink inner, SpoolableSink spoolable, int capacity, Duration closeGrace, DiskSpool<byte[]> disk) {
