@@ -93,7 +93,7 @@ clean:
 # KERNEL=6.1 (default) or 6.12: which Debian kernel the guest boots (e2e/lib.sh, E2E_KERNEL).
 KERNEL ?= 6.1
 E2E_OUT ?= e2e-out$(if $(filter-out 6.1,$(KERNEL)),-$(KERNEL))
-# LOCATE=0 skips the locate run (its six filesystem stacks; CI runs them on 6.1 only).
+# LOCATE=0 skips the locate run (its eight filesystem stacks; CI runs them on 6.1 only).
 LOCATE ?= 1
 
 # Kernel download (cached in .vm-cache/), initramfs, stand-in listener; no VM run.

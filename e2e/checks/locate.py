@@ -10,7 +10,9 @@ locate-listen.jsonl. For each combo (stack + filesystem) and its read-back windo
   - the freed block: kind free;
   - the inode-table sector: kind metadata, detail inode_table, the victim's inode; and its path in
     every such event located while the filesystem was mounted;
-  - each of the three was seen at least once.
+  - each of the three was seen at least once;
+  - integrity-xfs0 (no reverse map, a busy log): the file sector's events located while mounted
+    say "regular (FIEMAP)", the only way to name it there.
 Also `dmaudit locate` (locate-cli.jsonl), run by the script on the file sector, gives the same.
 
 verity-ext4 (a file block and a freed block, no inode-table case): the kernel names the data device
@@ -97,6 +99,11 @@ def check(t, file):
             t.ok(judged and not bad, f"{combo}: {e['case']}: {len(judged)} event(s) say {e['kind']}"
                  + (f" {e['paths'][0]} @ {e['file_offset']}" if e["case"] == "file" else "")
                  + (f" inode {e['inode']} {e['path']}" if e["case"] == "inode-table" else ""), str(bad[:3]))
+            if e.get("mounted_detail"):
+                mounted = [o for o in hits if o["location"].get("mount_point")]
+                t.ok(mounted and all(o["location"].get("detail") == e["mounted_detail"] for o in mounted),
+                     f"{combo}: {e['case']}: the {len(mounted)} event(s) located while mounted say {e['mounted_detail']!r}",
+                     str([(o["serial"], o["location"].get("detail")) for o in hits][:4]))
             if e["case"] == "inode-table":
                 # The mount itself may read that block: located before the filesystem shows in the
                 # mount table, such an event has no mount point and (ncheck stopping at the damaged

@@ -2,7 +2,9 @@
 # The `locate` scenarios, run INSIDE the guest (e2e/run-vm e2e/guest/locate.sh OUTDIR [COMBO...]) as
 # root against the guest kernel. COMBO is STACK-FS with STACK integrity (plain dm-integrity),
 # luks (LUKS2 --integrity: crypt over integrity) or lvm (LVM linear LV over dm-integrity) and FS
-# ext4 or xfs; default: all six, then verity-ext4 (below).
+# ext4, xfs (mkfs.xfs -m rmapbt=1) or xfs0 (rmapbt=0, and a change in its log while the sectors are
+# read back: GETFSMAP then knows only free from allocated, and xfs_db refuses); default: the six
+# ext4/xfs combos, integrity-xfs0, then verity-ext4 (below).
 #
 # verity-ext4: an ext4 image (the same files) made read-only under dm-verity (veritysetup format
 # with a second loop device as the hash device, opened in the default EIO mode); the first sector
@@ -44,7 +46,7 @@ export TEST_DIR=/tmp TEST_DEV=/dev/null QA_CHECK_FS=1
 LVMCONF='devices { use_devicesfile=0 obtain_device_list_from_udev=0 } activation { udev_sync=0 udev_rules=0 monitoring=0 }'
 
 COMBOS=("$@")
-((${#COMBOS[@]})) || COMBOS=(integrity-ext4 integrity-xfs luks-ext4 luks-xfs lvm-ext4 lvm-xfs verity-ext4)
+((${#COMBOS[@]})) || COMBOS=(integrity-ext4 integrity-xfs luks-ext4 luks-xfs lvm-ext4 lvm-xfs integrity-xfs0 verity-ext4)
 
 # --- the listener -------------------------------------------------------------------------------
 LISTEN_OUT=$OUT/locate-listen.jsonl
@@ -282,13 +284,15 @@ verity_combo() {
 # --- one combo ------------------------------------------------------------------------------------
 combo() {
   [[ $1 == verity-ext4 ]] && { verity_combo "$1"; return; }
-  local stack=${1%-*} fs=${1#*-} cap=$OUT/captures/$1
+  local stack=${1%-*} fs=${1#*-} cap=$OUT/captures/$1 rmap=${E2E_XFS_RMAPBT:-1}
+  # xfs0: XFS without a reverse map (Debian 12's mkfs default), its log kept busy while located
+  [[ $fs == xfs0 ]] && { fs=xfs; rmap=0; }
   mkdir -p "$cap"
   say "=== $1"
   setup_stack "$stack" || { die "$1: stack setup"; return; }
   case $fs in
     ext4) run mkfs.ext4 -q -F -b 4096 -E lazy_itable_init=0,lazy_journal_init=0 "$FSDEV" || { die "$1: mkfs"; return; } ;;
-    xfs)  run mkfs.xfs -q -f -b size=4096 -m rmapbt=${E2E_XFS_RMAPBT:-1} "$FSDEV" || { die "$1: mkfs"; return; } ;;
+    xfs)  run mkfs.xfs -q -f -b size=4096 -m rmapbt=$rmap "$FSDEV" || { die "$1: mkfs"; return; } ;;
   esac
   run mount -t "$fs" "$FSDEV" /mnt/loc || { die "$1: mount"; return; }
   local bs file ino pblk fblk
@@ -333,7 +337,10 @@ EOF
   dd if="$WORK/free.bin" of="$FSDEV" bs=512 seek="$fsec" count=1 oflag=direct conv=fsync status=none
   local dsec=$((pblk * bs / 512))
   local rel=/"dir with spaces/data file.bin" link=/other/"hard link.bin"
-  expect "{\"combo\":\"$1\",\"case\":\"file\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$dsec,\"kind\":\"file\",\"fs\":\"$fs\",\"inode\":$ino,\"paths\":[\"/mnt/loc$rel\",\"/mnt/loc$link\"],\"file_offset\":$((20 * bs))}"
+  # without a reverse map, a busy XFS's data sector can only be named from the files' live
+  # mappings: every event located while mounted must say so
+  local via=""; [[ $fs == xfs && $rmap == 0 ]] && via=",\"mounted_detail\":\"regular (FIEMAP)\""
+  expect "{\"combo\":\"$1\",\"case\":\"file\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$dsec,\"kind\":\"file\",\"fs\":\"$fs\",\"inode\":$ino,\"paths\":[\"/mnt/loc$rel\",\"/mnt/loc$link\"],\"file_offset\":$((20 * bs))$via}"
   expect "{\"combo\":\"$1\",\"case\":\"free\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$fsec,\"kind\":\"free\",\"fs\":\"$fs\"}"
   expect "{\"combo\":\"$1\",\"case\":\"inode-table\",\"fs_device\":\"$fsdev_mm\",\"fs_sector\":$itsec,\"kind\":\"metadata\",\"fs\":\"$fs\",\"inode\":$vino,\"path\":\"$victim\"}"
   # Phase 1: the file block and the free block, read back mounted (the listener locates while
@@ -343,6 +350,11 @@ EOF
   corrupt_fs_sector "$fsec" || die "$1: corrupt free sector"
   local t0; t0=$(date +%s.%N)
   run mount -t "$fs" "$FSDEV" /mnt/loc || { die "$1: remount"; teardown_stack "$stack"; return; }
+  if [[ $fs == xfs && $rmap == 0 ]]; then
+    # a change in the log: xfs_db now refuses the device (captured), as on any filesystem in use
+    run touch /mnt/loc/busy
+    xfs_db -r -c "blockget -n" "$FSDEV" > "$cap/xfsdb-busy.txt" 2>&1
+  fi
   run dd if="/mnt/loc/dir with spaces/data file.bin" of=/dev/null bs=4096 skip=20 count=1 iflag=direct
   run dd if="$FSDEV" of=/dev/null bs=512 skip="$fsec" count=1 iflag=direct
   settle

@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  *       inode's data (with its file offset), an inode chunk, a btree, the log, free space.</li>
  *   <li>Without one, GETFSMAP tells only free space from the rest ("unknown"). An allocated sector
  *       is then an inode slot exactly when the inode its address encodes (XFS inode numbers are disk
- *       addresses) exists; the other allocated sectors go to {@link XfsDb} ({@code xfs_db -r} on the
- *       device: its answer may be stale, and it refuses while the log holds unwritten changes — then
- *       UNSUPPORTED with the filesystem block and that reason, not guessed).</li>
+ *       addresses) exists. The other allocated sectors are looked for in every file's extents
+ *       (FIEMAP, {@link FileDataSearch}: the live mapping), and what no file holds goes to
+ *       {@link XfsDb} ({@code xfs_db -r} on the device: its answer may be stale, and it refuses while
+ *       the log holds unwritten changes — then UNSUPPORTED with the filesystem block and that
+ *       reason, not guessed).</li>
  *   <li>Paths: a bounded walk of the mount ({@link InodePaths}).</li>
  *   <li>An unmounted XFS is read with {@link XfsDb} alone.</li>
  * </ul>
@@ -213,7 +215,7 @@ final class XfsLocator {
             }
         }
         InodePaths.Found found = InodePaths.find(Path.of(fs.mountPoint()), want, WALK_ENTRIES, WALK_NANOS);
-        // Without a reverse map, an allocated sector that is no inode slot: ask xfs_db (one batch)
+        // Without a reverse map, an allocated sector that is no inode slot: a file's data, or metadata
         List<Integer> unowned = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] != null && rows[i].owner.equals("unknown")
@@ -221,14 +223,38 @@ final class XfsLocator {
                 unowned.add(i);
             }
         }
+        // First the live mapping of every file (FIEMAP): right even while the log holds changes
+        // that xfs_db cannot see; then xfs_db for what is no file's data (directories, btrees, log)
+        Map<Integer, Location> fromFiles = new HashMap<>();
+        FileDataSearch.Found data = FileDataSearch.find(Path.of(fs.mountPoint()),
+                unowned.stream().map(i -> requests.get(i).sector() * 512).toList(), WALK_ENTRIES, WALK_NANOS);
+        List<Integer> notData = new ArrayList<>();
+        for (int i : unowned) {
+            FsTarget.Request r = requests.get(i);
+            FileDataSearch.Hit hit = data.hits().get(r.sector() * 512);
+            if (hit == null) {
+                notData.add(i);
+                continue;
+            }
+            fromFiles.put(i, loc(fs, Location.Kind.FILE, hit.paths(), hit.inode(), hit.fileOffset(),
+                    r.sector() * 512 / g.blockSize(), null,
+                    hit.unwritten() ? "regular (FIEMAP; unwritten extent: reads give zeros)" : "regular (FIEMAP)", r));
+        }
+        String searched = "in no file's data that a path reaches (FIEMAP of " + data.files() + " files"
+                + (data.complete() ? "" : data.failed() > 0 ? ", " + data.failed() + " unreadable" : ", the walk cut short")
+                + ")";
         Map<Integer, Location> fromDb = new HashMap<>();
-        if (!unowned.isEmpty()) {
-            List<Location> answers = db.locate(fs, unowned.stream().map(requests::get).toList());
-            for (int k = 0; k < unowned.size(); k++) {
-                fromDb.put(unowned.get(k), answers.get(k));
+        if (!notData.isEmpty()) {
+            List<Location> answers = db.locate(fs, notData.stream().map(requests::get).toList());
+            for (int k = 0; k < notData.size(); k++) {
+                fromDb.put(notData.get(k), answers.get(k));
             }
         }
         for (int i = 0; i < rows.length; i++) {
+            if (fromFiles.containsKey(i)) {
+                out.add(fromFiles.get(i));
+                continue;
+            }
             if (fromDb.containsKey(i)) {
                 Location l = fromDb.get(i);
                 if (l.kind() != Location.Kind.UNKNOWN) {
@@ -237,7 +263,8 @@ final class XfsLocator {
                 }
                 FsTarget.Request r = requests.get(i);
                 out.add(withBlock(fs, r, r.sector() * 512 / g.blockSize(), Location.Kind.UNSUPPORTED,
-                        "allocated; without a reverse map (rmapbt=0) GETFSMAP names no owner, and " + l.detail()));
+                        "allocated, " + searched + "; without a reverse map (rmapbt=0) GETFSMAP names no owner, and "
+                                + l.detail()));
                 continue;
             }
             FsTarget.Request r = requests.get(i);

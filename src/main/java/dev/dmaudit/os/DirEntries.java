@@ -20,6 +20,8 @@ public final class DirEntries {
     private static final int O_CLOEXEC = 02000000;
     /** d_type of a directory. */
     public static final int DT_DIR = 4;
+    /** d_type of a regular file. */
+    public static final int DT_REG = 8;
     /** d_type when the filesystem does not say. */
     public static final int DT_UNKNOWN = 0;
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Expected answers come from elsewhere than the locator: the data block by searching the image
  * for the file's bytes, inode numbers from {@code ls -i} (path lookup) before the renames, the
  * inode slot from {@code convert inode I daddr}, free space from {@code freesp -d}, the log from
- * the superblock. The mounted case (GETFSMAP) is covered by e2e/guest/locate.sh.
+ * the superblock. The mounted cases are XfsMountedTest (rmapbt=0, FIEMAP) and e2e/guest/locate.sh.
  */
 class XfsImageTest {
     @TempDir
@@ -140,11 +140,19 @@ class XfsImageTest {
 
     /** @return the 512-byte sector of the image where the file's block {@code n} is (searched by content) */
     static long sectorOfDataBlock(Path image, int n) throws IOException {
-        byte[] want = Arrays.copyOfRange(data, n * 4096, (n + 1) * 4096);
+        return sectorOfBlock(image, SIZE, data, n);
+    }
+
+    /**
+     * @return the 512-byte sector of {@code image} ({@code size} bytes) holding the 4 KiB block
+     * {@code n} of {@code content}, found by searching the image for its bytes (once, 4 KiB aligned)
+     */
+    static long sectorOfBlock(Path image, long size, byte[] content, int n) throws IOException {
+        byte[] want = Arrays.copyOfRange(content, n * 4096, (n + 1) * 4096);
         ByteBuffer buf = ByteBuffer.allocate(4096);
         long found = -1;
         try (FileChannel c = FileChannel.open(image)) {
-            for (long pos = 0; pos < SIZE; pos += 4096) {
+            for (long pos = 0; pos < size; pos += 4096) {
                 buf.clear();
                 c.read(buf, pos);
                 if (Arrays.equals(buf.array(), want)) {

@@ -38,7 +38,7 @@ public final class LiveCondition implements ExecutionCondition {
     }
 
     /** @return the effective uid from /proc/self/status (second column of the Uid line), or -1 */
-    static long effectiveUid() {
+    public static long effectiveUid() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:")) {
