@@ -36,9 +36,12 @@ WORK=${E2E_KCOV_WORKDIR:-/tmp/kcov}
 export DM_DISABLE_UDEV=1 DMAUDIT_NO_REBUILD=1
 export DMAUDIT_JAVA_OPTS=${DMAUDIT_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 NLCAP=${E2E_NLCAP:-$REPO/.vm-cache/bin/nlcap}
-# --group-timeout 2s: under emulation on a loaded host an ioctl can outlast the default 300 ms, and
+# --group-timeout 12s: under emulation on a loaded host an ioctl can outlast the default 300 ms, and
 # its SYSCALL record (written when it returns) would then miss its event (e2e/README.md, pitfalls).
-LISTEN_CMD=${E2E_KCOV_LISTENER_CMD:-bin/dmaudit listen --group-timeout 2s --format json --output $K/listen.jsonl}
+# 12 s also makes dm-verity's max-corrupted-errors (no EOE: completed by the timeout) complete after
+# its table's close and the next table's open on the same device number (3-6 s later here), so its
+# name is checked in the order that once gave it the next table's name.
+LISTEN_CMD=${E2E_KCOV_LISTENER_CMD:-bin/dmaudit listen --group-timeout 12s --format json --output $K/listen.jsonl}
 failed=0
 : > "$STEPS"; : > "$FACTS"
 
@@ -220,8 +223,7 @@ fact KCOV_VERITY_EIO_DEV "$(majmin kveio)"
 fact KCOV_VERITY_EIO_FAILED_READS "$(direct_reads kveio "$BLOCK" "$READS")"
 step veritysetup status kveio
 # max-corrupted-errors is target-level with no EOE: the listener completes it after --group-timeout
-# (2 s) and names it then; closing the table sooner leaves it without a name (null, never a wrong one)
-sleep 3
+# (2 s), after this close and the next table's open on the same number; it must keep its own name
 step veritysetup close kveio
 
 say "verity: ignore_corruption (logging) mode, the same $READS reads"
@@ -231,8 +233,7 @@ step dmsetup table kvlog
 fact KCOV_VERITY_LOG_FAILED_READS "$(direct_reads kvlog "$BLOCK" "$READS")"
 step veritysetup status kvlog
 # max-corrupted-errors is target-level with no EOE: the listener completes it after --group-timeout
-# (2 s) and names it then; closing the table sooner leaves it without a name (null, never a wrong one)
-sleep 3
+# (2 s), after this close and the next table's open on the same number; it must keep its own name
 step veritysetup close kvlog
 
 META_BLOCK=${E2E_KCOV_META_BLOCK:-200}

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,11 @@ import java.util.Objects;
  * disk); a failed constructor is never named (that device never existed under a name sysfs could
  * show: sysfs shows nothing or the next owner). Whenever the two sources cannot be reconciled the
  * answer is null — null, never a wrong name.
+ *
+ * <p>Events are named in the order they complete, and one that completes late (no EOE: the
+ * grouping timeout) may come after its device's {@code dtr} and a successor's {@code ctr}: an
+ * event whose audit serial is older than an owner change the stream has already shown gets the
+ * owner confirmed before that change, or null.
  *
  * <p>What stays open: a bio-level event whose device the resolver has not seen before (listener
  * started later) and which was read only after the device was removed and the number re-used by a
@@ -64,6 +70,26 @@ public final class DeviceNameResolver {
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<DeviceNumber, DeviceInfo> eldest) {
+            return size() > MAX_REMEMBERED;
+        }
+    };
+
+    /**
+     * A ctr or dtr of a number at an audit serial, and the owner confirmed just before it (null:
+     * none). Events are named in the order they complete, which is not always the kernel's: one
+     * without EOE (dm-verity's max-corrupted-errors, written from a worker) completes after the
+     * grouping timeout, possibly after its device's dtr and a successor's ctr.
+     */
+    private record Change(long serial, DeviceInfo before) {
+    }
+
+    private static final int CHANGES_KEPT = 16;
+    /** The last owner changes per number, in the order the stream showed them. */
+    private final Map<DeviceNumber, ArrayDeque<Change>> changes = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<DeviceNumber, ArrayDeque<Change>> eldest) {
             return size() > MAX_REMEMBERED;
         }
     };
@@ -108,17 +134,26 @@ public final class DeviceNameResolver {
         if (ctrFailed) {
             // Nothing the stream or sysfs shows belongs to a device whose table never loaded: a
             // first load leaves no sysfs entry, and by now the number may have its next owner.
-            owners.remove(dev);
+            changed(dev, event.serial(), owners.remove(dev));
             return null;
         }
         if (ctrOk) {
-            return constructed(dev, event.syscall(), owners.remove(dev));
+            DeviceInfo before = owners.remove(dev);
+            changed(dev, event.serial(), before);
+            return constructed(dev, event.syscall(), before);
         }
         if (dtr) {
             // The first dtr since the owner was confirmed is that owner's: another device can take
             // the number only after it. Whatever sysfs shows now (nothing, the same, a successor).
             DeviceInfo last = owners.remove(dev);
+            changed(dev, event.serial(), last);
             return last == null ? null : last.name();
+        }
+        Change next = firstChangeAfter(dev, event.serial());
+        if (next != null) {
+            // Emitted before a ctr/dtr the stream has already shown, completed after it (an event
+            // without EOE waits for the grouping timeout): it is the owner's of that time, if known.
+            return next.before() == null ? null : next.before().name();
         }
         DeviceInfo known = owners.get(dev);
         if (known != null) {
@@ -131,6 +166,28 @@ public final class DeviceNameResolver {
             owners.put(dev, now);
         }
         return now == null ? null : now.name();
+    }
+
+    private void changed(DeviceNumber dev, long serial, DeviceInfo before) {
+        ArrayDeque<Change> list = changes.computeIfAbsent(dev, k -> new ArrayDeque<>());
+        list.addLast(new Change(serial, before));
+        if (list.size() > CHANGES_KEPT) {
+            list.removeFirst();
+        }
+    }
+
+    /** @return the earliest owner change of {@code dev} the stream showed with a serial after {@code serial} */
+    private Change firstChangeAfter(DeviceNumber dev, long serial) {
+        ArrayDeque<Change> list = changes.get(dev);
+        Change first = null;
+        if (list != null) {
+            for (Change c : list) {
+                if (c.serial() > serial && (first == null || c.serial() < first.serial())) {
+                    first = c;
+                }
+            }
+        }
+        return first;
     }
 
     /** A table was loaded: the device is the one sysfs shows only if the stream agrees. */

@@ -112,6 +112,33 @@ class DeviceNameResolverTest {
         assertThat(names.nameFor(ctr("integritysetup open /dev/loop0 second"))).isEqualTo("second");
     }
 
+    private DmEvent targetLevelAt(long at) {
+        return new DmEvent(at, 0, List.of(new DmData("verity", "max-corrupted-errors", DEV, -1, false)), null, null, null);
+    }
+
+    @Test
+    void anEventCompletedAfterItsDevicesDtrAndASuccessorsCtrKeepsItsOwnersName() throws IOException {
+        present("kveio", null, 10);
+        assertThat(names.nameFor(ctr("veritysetup open /dev/loop0 kveio /dev/loop1 ROOT"))).isEqualTo("kveio");
+        long emitted = ++serial; // max-corrupted-errors: no EOE, so it waits for the grouping timeout
+        removed();
+        assertThat(names.nameFor(dtr("veritysetup close kveio"))).isEqualTo("kveio");
+        present("kvlog", null, 11); // the next table takes the number at once
+        assertThat(names.nameFor(ctr("veritysetup open /dev/loop0 kvlog /dev/loop1 ROOT"))).isEqualTo("kvlog");
+        assertThat(names.nameFor(targetLevelAt(emitted))).isEqualTo("kveio");
+        // and what the stream shows after the successor's ctr is the successor's
+        assertThat(names.nameFor(checksum())).isEqualTo("kvlog");
+    }
+
+    @Test
+    void aLateEventOfAnOwnerNeverConfirmedIsNotNamedAfterTheSuccessor() throws IOException {
+        long emitted = ++serial; // the listener started after the first device's ctr
+        assertThat(names.nameFor(dtr("veritysetup close kveio"))).isNull();
+        present("kvlog", null, 11);
+        assertThat(names.nameFor(ctr("veritysetup open /dev/loop0 kvlog /dev/loop1 ROOT"))).isEqualTo("kvlog");
+        assertThat(names.nameFor(targetLevelAt(emitted))).isNull();
+    }
+
     @Test
     void aConstructorReadAfterTheNumberChangedOwnerIsNotNamed() throws IOException {
         // ctr of "gone" read only after it was removed and "later" took the number.
