@@ -59,14 +59,17 @@ public final class AuditFields {
 
     private Scanned scanned() {
         Scanned s = scanned;
-        if (s == null) {
-            // Scan into a per-thread scratch array, keep an exact-size copy: one allocation per record.
-            Scratch t = SCRATCH.get();
-            t.spans = FieldScanner.scan(text, from, to, mode, t.spans, t.count);
-            int n = t.count[0];
-            s = new Scanned(java.util.Arrays.copyOf(t.spans, n * FieldScanner.STRIDE), n);
-            scanned = s;
-        }
+        return s != null ? s : scanNow();
+    }
+
+    /** Out of line: the accessors inline {@link #scanned()}, not the scan. */
+    private Scanned scanNow() {
+        // Scan into a per-thread scratch array, keep an exact-size copy: one allocation per record.
+        Scratch t = SCRATCH.get();
+        t.spans = FieldScanner.scan(text, from, to, mode, t.spans, t.count);
+        int n = t.count[0];
+        Scanned s = new Scanned(java.util.Arrays.copyOf(t.spans, n * FieldScanner.STRIDE), n);
+        scanned = s;
         return s;
     }
 
@@ -89,18 +92,19 @@ public final class AuditFields {
      * @return its key
      */
     public String key(int i) {
+        int[] sp = spans();
         int o = offset(i);
-        switch (spans()[o + 4] >>> FieldScanner.NAME_SHIFT) {
+        switch (sp[o + 4] >>> FieldScanner.NAME_SHIFT) {
             case FieldScanner.NAME_OLD:
-                return "old_" + ascii(spans()[o], spans()[o + 1]);
+                return "old_" + ascii(sp[o], sp[o + 1]);
             case FieldScanner.NAME_NEW:
-                return "new_" + ascii(spans()[o], spans()[o + 1]);
+                return "new_" + ascii(sp[o], sp[o + 1]);
             case FieldScanner.NAME_SERESULT:
                 return "seresult";
             case FieldScanner.NAME_SEPERMS:
                 return "seperms";
             default:
-                return ascii(spans()[o], spans()[o + 1]);
+                return ascii(sp[o], sp[o + 1]);
         }
     }
 
@@ -109,7 +113,8 @@ public final class AuditFields {
      * @return how its value was written
      */
     public ValueKind kind(int i) {
-        return KINDS[spans()[offset(i) + 4] & FieldScanner.KIND_MASK];
+        int[] sp = spans();
+        return KINDS[sp[offset(i) + 4] & FieldScanner.KIND_MASK];
     }
 
     /**
@@ -117,8 +122,9 @@ public final class AuditFields {
      * @return the value as written, without quotes, hex not decoded
      */
     public String raw(int i) {
+        int[] sp = spans();
         int o = offset(i);
-        return utf8(spans()[o + 2], spans()[o + 3]);
+        return utf8(sp[o + 2], sp[o + 3]);
     }
 
     /**
@@ -126,14 +132,15 @@ public final class AuditFields {
      * @return the interpreted value: hex decoded, quotes removed ({@code (null)} and {@code ?} as written)
      */
     public String value(int i) {
+        int[] sp = spans();
         int o = offset(i);
-        if ((spans()[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()) {
-            return HexText.decode(text, spans()[o + 2], spans()[o + 3], keyIs(o, "proctitle"));
+        if ((sp[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()) {
+            return HexText.decode(text, sp[o + 2], sp[o + 3], keyIs(o, "proctitle"));
         }
-        if (spans()[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
-            return permissionList(spans()[o + 2], spans()[o + 3]);
+        if (sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+            return permissionList(sp[o + 2], sp[o + 3]);
         }
-        return utf8(spans()[o + 2], spans()[o + 3]);
+        return utf8(sp[o + 2], sp[o + 3]);
     }
 
     /**
@@ -146,8 +153,9 @@ public final class AuditFields {
      * @return its length in bytes, or -1 when the key is not its bytes as written or does not fit
      */
     public int keyBytes(int i, byte[] dst) {
+        int[] sp = spans();
         int o = offset(i);
-        return spans()[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_AS_WRITTEN ? copy(spans()[o], spans()[o + 1], dst) : -1;
+        return sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_AS_WRITTEN ? copy(sp[o], sp[o + 1], dst) : -1;
     }
 
     /**
@@ -159,12 +167,13 @@ public final class AuditFields {
      * @return its length in bytes, or -1 when the value is not its bytes as written or does not fit
      */
     public int valueBytes(int i, byte[] dst) {
+        int[] sp = spans();
         int o = offset(i);
-        if ((spans()[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
-                || spans()[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+        if ((sp[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
+                || sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
             return -1;
         }
-        return copy(spans()[o + 2], spans()[o + 3], dst);
+        return copy(sp[o + 2], sp[o + 3], dst);
     }
 
     private int copy(int from, int to, byte[] dst) {
@@ -197,11 +206,12 @@ public final class AuditFields {
      * @return true when {@link #value(int)} equals it
      */
     public boolean valueIs(int i, String value) {
+        int[] sp = spans();
         int o = offset(i);
-        int from = spans()[o + 2];
-        int to = spans()[o + 3];
-        if ((spans()[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
-                || spans()[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+        int from = sp[o + 2];
+        int to = sp[o + 3];
+        if ((sp[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
+                || sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
             return value.equals(value(i)); // decoded: not its bytes as written
         }
         return FieldScanner.isWord(text, from, to, value);
@@ -232,12 +242,13 @@ public final class AuditFields {
      * @return the value
      */
     public long getLong(String key, long absent) {
+        int[] sp = spans();
         int i = indexOf(key);
         if (i < 0) {
             return absent;
         }
         int o = i * FieldScanner.STRIDE;
-        return parseLong(spans()[o + 2], spans()[o + 3], absent);
+        return parseLong(sp[o + 2], sp[o + 3], absent);
     }
 
     /**
@@ -247,12 +258,13 @@ public final class AuditFields {
      * @return the nested fields, empty when absent
      */
     public AuditFields nested(String key) {
+        int[] sp = spans();
         int i = indexOf(key);
         if (i < 0) {
             return EMPTY;
         }
         int o = i * FieldScanner.STRIDE;
-        return scan(text, spans()[o + 2], spans()[o + 3], FieldScanner.MODE_NESTED);
+        return scan(text, sp[o + 2], sp[o + 3], FieldScanner.MODE_NESTED);
     }
 
     /** @return every field, materialised */
@@ -274,10 +286,11 @@ public final class AuditFields {
     }
 
     private boolean keyIs(int o, String key) {
-        int ks = spans()[o];
-        int ke = spans()[o + 1];
+        int[] sp = spans();
+        int ks = sp[o];
+        int ke = sp[o + 1];
         int from = 0;
-        switch (spans()[o + 4] >>> FieldScanner.NAME_SHIFT) {
+        switch (sp[o + 4] >>> FieldScanner.NAME_SHIFT) {
             case FieldScanner.NAME_AS_WRITTEN:
                 break;
             case FieldScanner.NAME_OLD:
