@@ -26,6 +26,11 @@ final class EventAssembler {
     private final Consumer<AuditEvent> sink;
     // Insertion order = arrival order of each event's first record, so the head expires first.
     private final LinkedHashMap<Long, Open> open = new LinkedHashMap<>();
+    /**
+     * The open event of the last record, or null once it left {@link #open}: an event's records
+     * come one after the other, so most records find it here without boxing a key for the map.
+     */
+    private Open last;
     private long records;
     private long events;
     private long timedOut;
@@ -76,12 +81,13 @@ final class EventAssembler {
         records++;
         expire(nowMillis);
         long serial = r.serial();
-        Open e = open.get(serial);
+        Open e = last != null && last.serial == serial ? last : open.get(serial);
         if (r.type() == RecordTypes.EOE) {
             if (e == null) {
                 strayEoe++;
             } else {
                 open.remove(serial);
+                last = null;
                 events++;
                 sink.accept(new AuditEvent(e.serial, e.timeMillis, e.records, AuditEvent.Completion.EOE, r));
             }
@@ -97,6 +103,7 @@ final class EventAssembler {
                 Iterator<Open> it = open.values().iterator();
                 Open oldest = it.next();
                 it.remove();
+                last = null;
                 evicted++;
                 emit(oldest, AuditEvent.Completion.EVICTED);
             }
@@ -104,8 +111,10 @@ final class EventAssembler {
             open.put(serial, e);
         }
         e.records.add(r);
+        last = e;
         if (e.records.size() >= maxRecords) {
             open.remove(serial);
+            last = null;
             truncated++;
             emit(e, AuditEvent.Completion.TRUNCATED);
         }
@@ -124,6 +133,7 @@ final class EventAssembler {
                 break;
             }
             it.remove();
+            last = null;
             timedOut++;
             emit(e, AuditEvent.Completion.TIMEOUT);
         }
@@ -135,6 +145,7 @@ final class EventAssembler {
         while (it.hasNext()) {
             Open e = it.next();
             it.remove();
+            last = null;
             emit(e, AuditEvent.Completion.FLUSH);
         }
     }

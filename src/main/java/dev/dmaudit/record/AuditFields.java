@@ -7,10 +7,11 @@ import java.util.List;
 
 /**
  * The fields of a piece of audit text, in order, duplicates kept. Strings are made on access from
- * the spans found in one scan, so decoding a record costs one byte copy and one int array.
+ * the spans found in one scan, made when a field is first asked for; decoding a record costs one
+ * byte copy and one int array, or none while nobody reads its fields.
  */
 public final class AuditFields {
-    private static final AuditFields EMPTY = new AuditFields(new byte[0], new int[0], 0);
+    private static final AuditFields EMPTY = new AuditFields(new byte[0], 0, 0, FieldScanner.MODE_TOP);
     private static final ValueKind[] KINDS = ValueKind.values();
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -20,25 +21,60 @@ public final class AuditFields {
         final int[] count = new int[1];
     }
 
-    private final byte[] text;
-    private final int[] spans;
-    private final int count;
+    /** The result of the scan: final fields, so a record read on another thread sees it whole. */
+    private static final class Scanned {
+        final int[] spans;
+        final int count;
 
-    private AuditFields(byte[] text, int[] spans, int count) {
+        Scanned(int[] spans, int count) {
+            this.spans = spans;
+            this.count = count;
+        }
+    }
+
+    private final byte[] text;
+    private final int from;
+    private final int to;
+    private final int mode;
+    /**
+     * Null until a field is first asked for: the scan runs then, not when the record is parsed,
+     * because most records of a {@code decode --all} to text or raw are written without their
+     * fields being read (the scan was a fifth of that CPU). Two threads may both scan: same result.
+     */
+    private Scanned scanned;
+
+    private AuditFields(byte[] text, int from, int to, int mode) {
         this.text = text;
-        this.spans = spans;
-        this.count = count;
+        this.from = from;
+        this.to = to;
+        this.mode = mode;
+        if (from >= to) {
+            scanned = new Scanned(new int[0], 0);
+        }
     }
 
     static AuditFields scan(byte[] text, int from, int to, int mode) {
-        if (from >= to) {
-            return EMPTY;
-        }
+        return from >= to ? EMPTY : new AuditFields(text, from, to, mode);
+    }
+
+    private Scanned scanned() {
+        Scanned s = scanned;
+        return s != null ? s : scanNow();
+    }
+
+    /** Out of line: the accessors inline {@link #scanned()}, not the scan. */
+    private Scanned scanNow() {
         // Scan into a per-thread scratch array, keep an exact-size copy: one allocation per record.
-        Scratch s = SCRATCH.get();
-        s.spans = FieldScanner.scan(text, from, to, mode, s.spans, s.count);
-        int n = s.count[0];
-        return new AuditFields(text, java.util.Arrays.copyOf(s.spans, n * FieldScanner.STRIDE), n);
+        Scratch t = SCRATCH.get();
+        t.spans = FieldScanner.scan(text, from, to, mode, t.spans, t.count);
+        int n = t.count[0];
+        Scanned s = new Scanned(java.util.Arrays.copyOf(t.spans, n * FieldScanner.STRIDE), n);
+        scanned = s;
+        return s;
+    }
+
+    private int[] spans() {
+        return scanned().spans;
     }
 
     /** @return fields with nothing in them */
@@ -48,7 +84,7 @@ public final class AuditFields {
 
     /** @return the number of fields */
     public int size() {
-        return count;
+        return scanned().count;
     }
 
     /**
@@ -56,18 +92,19 @@ public final class AuditFields {
      * @return its key
      */
     public String key(int i) {
+        int[] sp = spans();
         int o = offset(i);
-        switch (spans[o + 4] >>> FieldScanner.NAME_SHIFT) {
+        switch (sp[o + 4] >>> FieldScanner.NAME_SHIFT) {
             case FieldScanner.NAME_OLD:
-                return "old_" + ascii(spans[o], spans[o + 1]);
+                return "old_" + ascii(sp[o], sp[o + 1]);
             case FieldScanner.NAME_NEW:
-                return "new_" + ascii(spans[o], spans[o + 1]);
+                return "new_" + ascii(sp[o], sp[o + 1]);
             case FieldScanner.NAME_SERESULT:
                 return "seresult";
             case FieldScanner.NAME_SEPERMS:
                 return "seperms";
             default:
-                return ascii(spans[o], spans[o + 1]);
+                return ascii(sp[o], sp[o + 1]);
         }
     }
 
@@ -76,7 +113,8 @@ public final class AuditFields {
      * @return how its value was written
      */
     public ValueKind kind(int i) {
-        return KINDS[spans[offset(i) + 4] & FieldScanner.KIND_MASK];
+        int[] sp = spans();
+        return KINDS[sp[offset(i) + 4] & FieldScanner.KIND_MASK];
     }
 
     /**
@@ -84,8 +122,9 @@ public final class AuditFields {
      * @return the value as written, without quotes, hex not decoded
      */
     public String raw(int i) {
+        int[] sp = spans();
         int o = offset(i);
-        return utf8(spans[o + 2], spans[o + 3]);
+        return utf8(sp[o + 2], sp[o + 3]);
     }
 
     /**
@@ -93,14 +132,15 @@ public final class AuditFields {
      * @return the interpreted value: hex decoded, quotes removed ({@code (null)} and {@code ?} as written)
      */
     public String value(int i) {
+        int[] sp = spans();
         int o = offset(i);
-        if ((spans[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()) {
-            return HexText.decode(text, spans[o + 2], spans[o + 3], keyIs(o, "proctitle"));
+        if ((sp[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()) {
+            return HexText.decode(text, sp[o + 2], sp[o + 3], keyIs(o, "proctitle"));
         }
-        if (spans[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
-            return permissionList(spans[o + 2], spans[o + 3]);
+        if (sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+            return permissionList(sp[o + 2], sp[o + 3]);
         }
-        return utf8(spans[o + 2], spans[o + 3]);
+        return utf8(sp[o + 2], sp[o + 3]);
     }
 
     /**
@@ -113,8 +153,9 @@ public final class AuditFields {
      * @return its length in bytes, or -1 when the key is not its bytes as written or does not fit
      */
     public int keyBytes(int i, byte[] dst) {
+        int[] sp = spans();
         int o = offset(i);
-        return spans[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_AS_WRITTEN ? copy(spans[o], spans[o + 1], dst) : -1;
+        return sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_AS_WRITTEN ? copy(sp[o], sp[o + 1], dst) : -1;
     }
 
     /**
@@ -126,12 +167,13 @@ public final class AuditFields {
      * @return its length in bytes, or -1 when the value is not its bytes as written or does not fit
      */
     public int valueBytes(int i, byte[] dst) {
+        int[] sp = spans();
         int o = offset(i);
-        if ((spans[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
-                || spans[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+        if ((sp[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
+                || sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
             return -1;
         }
-        return copy(spans[o + 2], spans[o + 3], dst);
+        return copy(sp[o + 2], sp[o + 3], dst);
     }
 
     private int copy(int from, int to, byte[] dst) {
@@ -147,7 +189,8 @@ public final class AuditFields {
      * @return the index of the first field with that key, or -1
      */
     public int indexOf(String key) {
-        for (int i = 0; i < count; i++) {
+        int n = size();
+        for (int i = 0; i < n; i++) {
             if (keyIs(i * FieldScanner.STRIDE, key)) {
                 return i;
             }
@@ -163,11 +206,12 @@ public final class AuditFields {
      * @return true when {@link #value(int)} equals it
      */
     public boolean valueIs(int i, String value) {
+        int[] sp = spans();
         int o = offset(i);
-        int from = spans[o + 2];
-        int to = spans[o + 3];
-        if ((spans[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
-                || spans[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+        int from = sp[o + 2];
+        int to = sp[o + 3];
+        if ((sp[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
+                || sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
             return value.equals(value(i)); // decoded: not its bytes as written
         }
         return FieldScanner.isWord(text, from, to, value);
@@ -198,12 +242,13 @@ public final class AuditFields {
      * @return the value
      */
     public long getLong(String key, long absent) {
+        int[] sp = spans();
         int i = indexOf(key);
         if (i < 0) {
             return absent;
         }
         int o = i * FieldScanner.STRIDE;
-        return parseLong(spans[o + 2], spans[o + 3], absent);
+        return parseLong(sp[o + 2], sp[o + 3], absent);
     }
 
     /**
@@ -213,35 +258,39 @@ public final class AuditFields {
      * @return the nested fields, empty when absent
      */
     public AuditFields nested(String key) {
+        int[] sp = spans();
         int i = indexOf(key);
         if (i < 0) {
             return EMPTY;
         }
         int o = i * FieldScanner.STRIDE;
-        return scan(text, spans[o + 2], spans[o + 3], FieldScanner.MODE_NESTED);
+        return scan(text, sp[o + 2], sp[o + 3], FieldScanner.MODE_NESTED);
     }
 
     /** @return every field, materialised */
     public List<Field> asList() {
-        List<Field> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        int n = size();
+        List<Field> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             out.add(new Field(key(i), raw(i), value(i), kind(i)));
         }
         return Collections.unmodifiableList(out);
     }
 
     private int offset(int i) {
-        if (i < 0 || i >= count) {
-            throw new IndexOutOfBoundsException("field " + i + " of " + count);
+        int n = size();
+        if (i < 0 || i >= n) {
+            throw new IndexOutOfBoundsException("field " + i + " of " + n);
         }
         return i * FieldScanner.STRIDE;
     }
 
     private boolean keyIs(int o, String key) {
-        int ks = spans[o];
-        int ke = spans[o + 1];
+        int[] sp = spans();
+        int ks = sp[o];
+        int ke = sp[o + 1];
         int from = 0;
-        switch (spans[o + 4] >>> FieldScanner.NAME_SHIFT) {
+        switch (sp[o + 4] >>> FieldScanner.NAME_SHIFT) {
             case FieldScanner.NAME_AS_WRITTEN:
                 break;
             case FieldScanner.NAME_OLD:

@@ -112,6 +112,21 @@ public final class AuditRecord {
         return new String(text, bodyStart, bodyEnd - bodyStart, StandardCharsets.UTF_8);
     }
 
+    /** @return the length in bytes of {@link #body()} as received (for writers that copy bytes) */
+    public int bodyLength() {
+        return bodyEnd - bodyStart;
+    }
+
+    /**
+     * Copies the bytes of {@link #body()} as received (not checked to be UTF-8: body() is the text).
+     *
+     * @param dst where to copy them: {@link #bodyLength()} bytes from {@code off}
+     * @param off where in dst
+     */
+    public void copyBody(byte[] dst, int off) {
+        System.arraycopy(text, bodyStart, dst, off, bodyEnd - bodyStart);
+    }
+
     /** @return the event id as written: {@code audit(1795838678.484:8)} */
     public String eventId() {
         return "audit(" + seconds + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + millis + ":" + serial + ")";

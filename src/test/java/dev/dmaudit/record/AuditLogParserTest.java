@@ -122,4 +122,31 @@ class AuditLogParserTest {
         assertThat(keys(sock.enriched())).containsExactly("SADDR", "X");
         assertThat(sock.enriched().get("SADDR")).isEqualTo("{ fam=netlink nlnk-fam=16 nlnk-pid=0 }");
     }
+
+    /** One parser reads thousands of type texts, each twice (the cache of type texts holds 256). */
+    @Test
+    void typeTextsReadTheSameSeenOrNot() {
+        AuditLogParser parser = new AuditLogParser();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int n : RecordTypes.knownNumbers()) {
+            names.add(RecordTypes.name(n));
+            names.add("AUDIT_" + RecordTypes.name(n));
+        }
+        for (int n = 900; n < 3100; n++) {
+            names.add("UNKNOWN[" + n + "]");
+            names.add(Integer.toString(n));
+            names.add("NOT_A_TYPE_" + n);
+        }
+        for (int round = 0; round < 2; round++) {
+            for (String name : names) {
+                AuditRecord r = parser.parse("type=" + name + " msg=audit(1.000:1): a=b");
+                AuditRecord fresh = new AuditLogParser().parse("type=" + name + " msg=audit(1.000:1): a=b");
+                assertThat(r.receivedType()).as(name).isEqualTo(fresh.receivedType());
+                assertThat(r.type()).as(name).isEqualTo(fresh.type());
+                assertThat(r.typeName()).as(name).isEqualTo(fresh.typeName());
+            }
+        }
+        assertThat(parser.parse("type=NOT_A_TYPE_1000 msg=audit(1.000:1): a=b").typeName()).isEqualTo("NOT_A_TYPE_1000");
+        assertThat(parser.parse("type=UNKNOWN[1338] msg=audit(1.000:1): a=b").type()).isEqualTo(RecordTypes.DM_CTRL);
+    }
 }
