@@ -73,7 +73,8 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     /**
      * Starts delivering to the builder's sinks and then to a callback, one event at a time and in
      * order: on a dedicated delivery thread, or, for a lone event while that thread is idle (not in
-     * {@link Mode#DAEMON}), on the reader thread, which saves a thread wake-up. An
+     * {@link Mode#DAEMON}, not with {@code locate}), on the reader thread, which saves a thread
+     * wake-up. An
      * exception from the callback is counted ({@link Metrics#consumerErrors()}) and logged;
      * delivery goes on.
      *
@@ -85,9 +86,9 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         Objects.requireNonNull(callback, "callback");
         PriorityBoost.around(settings.priorityBoost, () -> {
             delivery = new Delivery(queue, sinks, callback);
-            if (settings.mode != Mode.DAEMON) {
+            if (settings.mode != Mode.DAEMON && settings.locator == null) {
                 // Not for the audit daemon: a sink stuck on the reader would fill the kernel's
-                // backlog, which stalls every audited process.
+                // backlog, which stalls every audited process. Not with locate: it runs tools.
                 queue.deliverDirectly(delivery);
             }
             startReader();
