@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  * <p>The reader thread receives datagrams and runs them through the pipeline, whose last step puts
  * events into a bounded queue; the delivery thread ({@link #start}) hands each to the sinks and the
  * callback, or the caller of {@link #take} drains it. A consumer slower than the kernel loses events
- * explicitly — counted in {@link Metrics#droppedByQueue()} — and never blocks the reader, which
- * would make the kernel drop records silently.
+ * explicitly — counted in {@link Metrics#droppedByQueue()} — and does not block the reader, which
+ * would make the kernel drop records. (A lone event that comes while the delivery thread is idle
+ * skips the queue: the reader delivers it, see {@link #start}.)
  */
 public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private static final System.Logger LOG = System.getLogger(DmAuditListener.class.getName());
