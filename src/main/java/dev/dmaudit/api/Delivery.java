@@ -1,7 +1,9 @@
 package dev.dmaudit.api;
 
 import dev.dmaudit.event.Event;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -9,13 +11,30 @@ import java.util.function.Consumer;
  * sinks and then to the callback, and tells the sinks when a burst ends (the queue is drained), so
  * they write once per burst and still at once when idle. A callback's exception is counted and
  * logged (at 1, 2, 4, … failures); delivery goes on.
+ *
+ * <p>It is also the queue's {@link EventQueue.Direct} deliverer: while this thread is idle (every
+ * event published has been delivered), the reader runs a small end-of-burst batch through the
+ * sinks and the callback itself, so a lone event costs no thread wake-up. One {@link #turn} lock
+ * keeps the sinks and the callback on one thread at a time and in order. A deliverer that got slow
+ * ({@link #SLOW_LIMIT} direct deliveries over {@link #SLOW_NANOS}) is left to this thread from then
+ * on, so a slow sink holds up the consumer, not the reader.
  */
-final class Delivery implements Runnable {
+final class Delivery implements Runnable, EventQueue.Direct {
     private static final System.Logger LOG = System.getLogger(Delivery.class.getName());
+    private static final long SLOW_NANOS = 2_000_000;
+    /** Not 1: the first deliveries load and compile the sinks' code. */
+    private static final int SLOW_LIMIT = 8;
     private final EventQueue queue;
     private final Sinks sinks;
     private final Consumer<Event> callback;
     private final AtomicLong callbackErrors = new AtomicLong();
+    private final ReentrantLock turn = new ReentrantLock();
+    /** Events taken from the queue and delivered (under {@link #turn}). */
+    private long done;
+    /** Under {@link #turn}: the sinks are closed. */
+    private boolean closed;
+    /** Reader side only. */
+    private int slowDirect;
 
     Delivery(EventQueue queue, Sinks sinks, Consumer<Event> callback) {
         this.queue = queue;
@@ -28,21 +47,66 @@ final class Delivery implements Runnable {
         try {
             Event e;
             while ((e = next()) != null) {
-                sinks.accept(e);
+                turn.lock();
                 try {
-                    callback.accept(e);
-                } catch (RuntimeException ex) {
-                    long n = callbackErrors.incrementAndGet();
-                    if (Long.bitCount(n) == 1) {
-                        LOG.log(System.Logger.Level.WARNING, "event callback threw (" + n + " so far): " + ex, ex);
+                    deliver(e);
+                    done++;
+                    if (queue.drained()) {
+                        sinks.endOfBurst();
                     }
-                }
-                if (queue.drained()) {
-                    sinks.endOfBurst();
+                } finally {
+                    turn.unlock();
                 }
             }
         } finally {
-            sinks.close();
+            turn.lock();
+            try {
+                closed = true;
+                sinks.close();
+            } finally {
+                turn.unlock();
+            }
+        }
+    }
+
+    @Override
+    public boolean tryDeliver(List<Event> batch, long published) {
+        if (slowDirect >= SLOW_LIMIT || !turn.tryLock()) {
+            return false;
+        }
+        try {
+            // Anything published and not yet delivered would be overtaken: leave order to the queue.
+            if (closed || done != published) {
+                return false;
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < batch.size(); i++) {
+                deliver(batch.get(i));
+            }
+            sinks.endOfBurst();
+            if (System.nanoTime() - start > SLOW_NANOS && ++slowDirect == SLOW_LIMIT) {
+                LOG.log(System.Logger.Level.DEBUG, "sinks slow: events go through the delivery thread from now on");
+            }
+            return true;
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    /** @return whether the calling thread is delivering (a callback that closes the listener) */
+    boolean deliveringOnThisThread() {
+        return turn.isHeldByCurrentThread();
+    }
+
+    private void deliver(Event e) {
+        sinks.accept(e);
+        try {
+            callback.accept(e);
+        } catch (RuntimeException ex) {
+            long n = callbackErrors.incrementAndGet();
+            if (Long.bitCount(n) == 1) {
+                LOG.log(System.Logger.Level.WARNING, "event callback threw (" + n + " so far): " + ex, ex);
+            }
         }
     }
 

@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  * <p>The reader thread receives datagrams and runs them through the pipeline, whose last step puts
  * events into a bounded queue; the delivery thread ({@link #start}) hands each to the sinks and the
  * callback, or the caller of {@link #take} drains it. A consumer slower than the kernel loses events
- * explicitly — counted in {@link Metrics#droppedByQueue()} — and never blocks the reader, which
- * would make the kernel drop records silently.
+ * explicitly — counted in {@link Metrics#droppedByQueue()} — and does not block the reader, which
+ * would make the kernel drop records. (A lone event that comes while the delivery thread is idle
+ * skips the queue: the reader delivers it, see {@link #start}.)
  */
 public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private static final System.Logger LOG = System.getLogger(DmAuditListener.class.getName());
@@ -71,7 +72,10 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     }
 
     /**
-     * Starts delivering, on a dedicated thread, to the builder's sinks and then to a callback. An
+     * Starts delivering to the builder's sinks and then to a callback, one event at a time and in
+     * order: on a dedicated delivery thread, or, for a lone event while that thread is idle (not in
+     * {@link Mode#DAEMON}, not with {@code locate}), on the reader thread, which saves a thread
+     * wake-up. An
      * exception from the callback is counted ({@link Metrics#consumerErrors()}) and logged;
      * delivery goes on.
      *
@@ -82,8 +86,13 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     public DmAuditListener start(Consumer<Event> callback) {
         Objects.requireNonNull(callback, "callback");
         PriorityBoost.around(settings.priorityBoost, () -> {
-            startReader();
             delivery = new Delivery(queue, sinks, callback);
+            if (settings.mode != Mode.DAEMON && settings.locator == null) {
+                // Not for the audit daemon: a sink stuck on the reader would fill the kernel's
+                // backlog, which stalls every audited process. Not with locate: it runs tools.
+                queue.deliverDirectly(delivery);
+            }
+            startReader();
             consumer = new Thread(delivery, "dmaudit-consumer");
             consumer.setDaemon(true);
             consumer.start();
@@ -174,7 +183,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         }
         stopping = true;
         try {
-            if (reader != null) {
+            if (reader != null && reader != Thread.currentThread()) {
                 source.close(); // wakes a blocked receive
                 joinQuietly(reader, Duration.ofSeconds(10));
             }
@@ -182,7 +191,8 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         } finally {
             source.close();
             queue.end();
-            if (consumer != null && consumer != Thread.currentThread()) {
+            // A callback closing the listener: its own thread cannot wait for the delivery to end.
+            if (consumer != null && consumer != Thread.currentThread() && !delivery.deliveringOnThisThread()) {
                 joinQuietly(consumer, Duration.ofSeconds(30));
             }
         }
@@ -226,6 +236,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
                 pipeline.tick(now);
                 if (n == 0) {
                     pipeline.endOfBurst(); // nothing more right now: publish what came and what expired
+                    queue.handOff(); // outside the pipeline: a callback may close the listener
                 }
             }
             queue.endOfBurst();

@@ -119,8 +119,8 @@ public final class ListenerBuilder {
     }
 
     /**
-     * @param sink an output for every delivered event, called on the delivery thread of
-     *     {@link DmAuditListener#start} before the callback (see {@link Sink} for the contract)
+     * @param sink an output for every delivered event, called by {@link DmAuditListener#start}'s
+     *     delivery (see there for the thread) before the callback (see {@link Sink} for the contract)
      * @return this
      */
     public ListenerBuilder sink(Sink sink) {

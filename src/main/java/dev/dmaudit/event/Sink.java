@@ -9,10 +9,13 @@ import java.io.IOException;
  *
  * <p>The contract:
  * <ul>
- *   <li><b>Threads.</b> One thread at a time calls a sink: the caller's in {@code decode}, the
- *       listener's delivery thread live — never the socket reader, so a sink that blocks (a full
- *       disk, a slow collector) makes the listener's bounded queue drop events, counted in
- *       {@code Metrics.droppedByQueue}, instead of making the kernel drop records unseen.</li>
+ *   <li><b>Threads.</b> One thread at a time calls a sink: the caller's in {@code decode}; live,
+ *       the listener's delivery thread, so a sink that blocks (a full disk, a slow collector)
+ *       makes the listener's bounded queue drop events, counted in {@code Metrics.droppedByQueue},
+ *       instead of making the kernel drop records. The one exception: a lone event that comes
+ *       while the delivery thread is idle is delivered by the socket reader itself (not in daemon
+ *       mode, not with locate), saving a thread wake-up; a sink slow there more than a few times
+ *       is left to the delivery thread from then on.</li>
  *   <li><b>Back-pressure.</b> {@link #accept} may block for as long as one write takes; a sink
  *       that can wait longer (a network peer that is down) keeps its own bounded buffer and counts
  *       what it drops.</li>

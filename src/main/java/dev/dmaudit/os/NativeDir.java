@@ -42,6 +42,9 @@ public final class NativeDir {
     /** The native files an installed directory must hold (linux: JNA's dispatch library and our shim). */
     static final List<String> INSTALLED_FILES = List.of("libjnidispatch.so", "libdmaudit.so");
 
+    /** JNA's last-resort search path for libraries dlopen(3) did not find by name (we load libc by name). */
+    static final String PLATFORM_PATH = "jna.platform.library.path";
+
     /** What {@link #prepare()} decided, for diagnostics; null until it succeeded (also its run-once flag). */
     private static String chosen;
     /** The verified installed directory, or null in a development checkout. */
@@ -68,12 +71,17 @@ public final class NativeDir {
         }
         if (uid == 0) {
             // Set through DMAUDIT_JAVA_OPTS (the environment) as easily as on a command line.
-            for (String prop : List.of("jna.boot.library.path", "jna.library.path")) {
+            for (String prop : List.of("jna.boot.library.path", "jna.library.path", PLATFORM_PATH)) {
                 String why = searchPathRefusal(System.getProperty(prop), uid);
                 if (why != null) {
                     throw new UnsafeNativeDirException(prop + ": " + why);
                 }
             }
+        }
+        if (System.getProperty(PLATFORM_PATH) == null) {
+            // Else JNA's first use runs `ldconfig -p` to build it: a child process at every start
+            // (~10 ms, and the JDK's "process reaper" thread for the next minute).
+            System.setProperty(PLATFORM_PATH, platformSearchPath(System.getProperty("os.arch")));
         }
         String inst = System.getProperty(INSTALLED_PROPERTY);
         if (inst != null) {
@@ -120,6 +128,25 @@ public final class NativeDir {
         throw new UnsafeNativeDirException((refusals.isEmpty() ? "no candidate directory (XDG_RUNTIME_DIR unset)"
                 : String.join("; ", refusals)) + "; install the natives (make install) or pass -D" + PROPERTY
                 + "=DIR owned by uid " + uid + " whose parents only root can write");
+    }
+
+    /**
+     * @param osArch the JVM's {@code os.arch}
+     * @return the system library directories, as JNA would list them without ld.so.conf's extras:
+     *     Debian's multiarch directory first, then the lib64 and plain ones
+     */
+    static String platformSearchPath(String osArch) {
+        String triple = switch (osArch) {
+            case "amd64", "x86_64" -> "x86_64-linux-gnu";
+            case "aarch64" -> "aarch64-linux-gnu";
+            default -> null;
+        };
+        List<String> dirs = new ArrayList<>();
+        if (triple != null) {
+            dirs.addAll(List.of("/usr/lib/" + triple, "/lib/" + triple));
+        }
+        dirs.addAll(List.of("/usr/lib64", "/lib64", "/usr/lib", "/lib"));
+        return String.join(":", dirs);
     }
 
     /** @return the directory chosen by {@link #prepare()} and how, or null before it succeeded */

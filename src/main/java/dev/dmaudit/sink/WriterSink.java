@@ -39,7 +39,7 @@ public final class WriterSink implements Sink {
      * @param format the format
      * @param out    where to write (flushed, never closed, by the sink)
      * @param status the device's current state for an event ({@code listen --enrich-status}), or
-     *               null; called on the delivering thread, never the reader's
+     *               null; called on the delivering thread (see {@link dev.dmaudit.event.Sink})
      * @return the sink
      */
     public static WriterSink of(OutputFormat format, OutputStream out, Function<Event, DeviceHealth> status) {

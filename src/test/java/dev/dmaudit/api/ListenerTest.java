@@ -215,6 +215,79 @@ class ListenerTest {
         assertThat(l.metrics().delivered()).isEqualTo(3);
     }
 
+    /** Runs the events through a listener started with a callback; returns "thread serial" per call. */
+    private static List<String> deliveredBy(List<byte[]> in, Mode mode) throws Exception {
+        CountDownLatch drained = new CountDownLatch(1);
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(in, drained)).mode(mode).resolveDeviceNames(false)
+                .build().start(e -> calls.add(Thread.currentThread().getName() + " " + e.audit().serial()));
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (calls.size() < in.size() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        l.close();
+        assertThat(l.metrics().delivered()).isEqualTo(in.size());
+        return calls;
+    }
+
+    /** A lone event while the delivery thread is idle: the reader delivers it, no thread hand-off. */
+    @Test
+    void aLoneEventIsDeliveredOnTheReaderThread() throws Exception {
+        assertThat(deliveredBy(List.of(checksum(5, 1)), Mode.MULTICAST)).containsExactly("dmaudit-reader 5");
+    }
+
+    /** The audit daemon keeps the hand-off: a sink stuck on the reader would stall audited processes. */
+    @Test
+    void theDaemonDeliversOnTheConsumerThread() throws Exception {
+        assertThat(deliveredBy(List.of(checksum(5, 1)), Mode.DAEMON)).containsExactly("dmaudit-consumer 5");
+    }
+
+    /** A burst larger than a direct batch goes through the queue and the delivery thread, in order. */
+    @Test
+    void aBurstGoesThroughTheConsumerInOrder() throws Exception {
+        List<byte[]> in = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i <= EventQueue.DIRECT_MAX; i++) {
+            in.add(checksum(100 + i, i));
+            expected.add("dmaudit-consumer " + (100 + i));
+        }
+        assertThat(deliveredBy(in, Mode.MULTICAST)).containsExactlyElementsOf(expected);
+    }
+
+    /** A callback on the reader thread may close the listener: every event once, in order, then the sinks close. */
+    @Test
+    void aCallbackOnTheReaderMayCloseTheListener() throws Exception {
+        CountDownLatch drained = new CountDownLatch(1);
+        // The first completes on arrival; the second waits for its EOE and is flushed by close().
+        RecordSource s = mockedSource(List.of(checksum(1, 1), datagram(1338, "audit(10.000:8): module=integrity op=ctr pid=7 "
+                + "comm=\"integritysetup\" dev=254:0 error_msg='success' res=1")), drained);
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch closed = new CountDownLatch(1);
+        DmAuditListener[] self = new DmAuditListener[1];
+        self[0] = DmAuditListener.builder().source(s).groupTimeout(Duration.ofSeconds(60)).resolveDeviceNames(false)
+                .sink(new dev.dmaudit.event.Sink() {
+                    @Override
+                    public void accept(Event e) {
+                        calls.add("sink " + e.audit().serial());
+                    }
+
+                    @Override
+                    public void close() {
+                        calls.add("close");
+                        closed.countDown();
+                    }
+                }).build();
+        self[0].start(e -> {
+            calls.add(Thread.currentThread().getName() + " " + e.audit().serial());
+            if (e.audit().serial() == 1) {
+                self[0].close();
+            }
+        });
+        assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(calls).containsExactly("sink 1", "dmaudit-reader 1", "sink 8", "dmaudit-consumer 8", "close");
+    }
+
     @Test
     void pullDeliveryRefusesSinks() throws Exception {
         DmAuditListener l = DmAuditListener.builder().source(mockedSource(List.of(), new CountDownLatch(1)))

@@ -12,6 +12,9 @@ final class NativeDirProbe {
         try {
             DirectLibC.get();
             System.out.println("chosen=" + NativeDir.chosen());
+            // A child process (JNA's `ldconfig -p`) leaves the JDK's reaper thread behind for a minute.
+            System.out.println("process reaper=" + Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().equals("process reaper")));
         } catch (RuntimeException | LinkageError e) {
             System.out.println(e.getClass().getSimpleName() + ": " + e.getMessage());
         }

@@ -84,13 +84,21 @@ class NativeDirTest {
     @Test
     void rootRefusesJnaSearchPathsOthersCanChange() throws Exception {
         assumeRoot();
-        // jna.boot.library.path or jna.library.path set through DMAUDIT_JAVA_OPTS by a user.
+        // jna.boot.library.path, jna.library.path or jna.platform.library.path set through DMAUDIT_JAVA_OPTS by a user.
         Path user = dir(base.resolve("user-lib"), "rwxr-xr-x", OTHER);
         Path good = dir(base.resolve("lib"), "rwxr-xr-x", 0);
         assertThat(NativeDir.searchPathRefusal(good.toString(), 0)).isNull();
         assertThat(NativeDir.searchPathRefusal(good + ":" + user, 0)).isEqualTo(user + ": " + user + ": owned by " + OTHER + ", not uid 0");
         assertThat(NativeDir.searchPathRefusal("lib", 0)).isEqualTo("lib: not an absolute path");
         assertThat(NativeDir.searchPathRefusal(null, 0)).isNull();
+    }
+
+    @Test
+    void jnaPlatformSearchPathIsTheSystemDirectories() {
+        assertThat(NativeDir.platformSearchPath("amd64"))
+                .isEqualTo("/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu:/usr/lib64:/lib64:/usr/lib:/lib");
+        assertThat(NativeDir.platformSearchPath("aarch64")).startsWith("/usr/lib/aarch64-linux-gnu:/lib/aarch64-linux-gnu:");
+        assertThat(NativeDir.platformSearchPath("riscv64")).isEqualTo("/usr/lib64:/lib64:/usr/lib:/lib");
     }
 
     @Test
@@ -209,7 +217,8 @@ class NativeDirTest {
         assertThat(home.resolve(".cache")).doesNotExist();
 
         String dev = probe(home, classes, jna);
-        assertThat(dev).contains("chosen=/var/cache/dmaudit").containsPattern("mapped /var/cache/dmaudit/\\S*jna");
+        assertThat(dev).contains("chosen=/var/cache/dmaudit").containsPattern("mapped /var/cache/dmaudit/\\S*jna")
+                .contains("process reaper=false"); // JNA ran no `ldconfig -p`
         assertThat(home.resolve(".cache")).doesNotExist();
 
         Files.setAttribute(nat, "unix:uid", OTHER);
