@@ -109,7 +109,7 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
     static final Duration WATCH_EVERY = Duration.ofSeconds(5);
 
     @Option(names = "--no-warm-up",
-            description = "Skip the warm-up of the pipeline and the output that follows the socket's opening (until the JIT goes quiet, at most ~3 s; a burst right after start may then overrun the buffer).")
+            description = "Skip the ~0.4 s warm-up of the pipeline that follows the socket's opening (a burst right after start may then overrun the buffer).")
     boolean noWarmUp;
 
     @Option(names = "--queue", paramLabel = "N", description = "Events queued for output before counted drops (default: ${DEFAULT-VALUE}).")
@@ -193,9 +193,6 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
                     + (timeout != null ? ", for " + DurationConverter.format(timeout) : "") + "; Ctrl-C to stop");
             err.flush();
             AuditStateWatch watch = new AuditStateWatch(listener, err);
-            if (!noWarmUp) {
-                OutputWarmup.run(options, OutputWarmup.ROUNDS); // before the listener's warm-up, which waits for its compilations
-            }
             listener.start(ev -> { }); // the sinks do the work
             // This thread waits for the end and does the periodic work itself (the audit switch
             // and ENOBUFS watch, --stats): no timer thread of its own.
