@@ -1,6 +1,5 @@
 package dev.dmaudit.api;
 
-import dev.dmaudit.os.ProcFiles;
 import dev.dmaudit.record.NetlinkMessage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,34 +13,11 @@ import java.nio.charset.StandardCharsets;
  * SYSCALL storm, then kept up; the difference overran the receive buffer (ENOBUFS, ~200k records
  * lost) although the warm reader is faster than the kernel. Nothing here touches the kernel, sysfs
  * or the real listener's state.
- *
- * <p>It ends when the JIT compilers have gone quiet (their threads' CPU time, from /proc), not after
- * a fixed time: a fixed 0.4 s bought little compilation on a loaded machine, and the C2 compiler
- * then took 0.8–2.0 s of CPU during the first 200,000 records of a flood, CPU that a registered
- * audit daemon takes from the audited processes (BENCHMARKS.md, "Daemon mode: the JIT and the
- * reader"). A time budget still bounds it, as does a record budget.
  */
 final class DecoderWarmup {
-    /** Budgets: compilation settling is what ends it; these bound it on a machine where it never does. */
-    static final long RECORDS = 20_000_000;
-    static final long MILLIS = 3_000;
-    /** Without /proc (the compilers' CPU unknown), the old fixed budget. */
-    static final long MILLIS_BLIND = 400;
-    /** Records between looks at the compilers' CPU. */
-    private static final int CHECK_EVERY = 16_384;
-    /** Shortest stretch of warm-up over which "quiet" is judged. */
-    private static final long QUIET_WINDOW_NANOS = 50_000_000L;
-    /** The compilers are quiet when they took less than this share of a window's wall time… */
-    private static final double QUIET_SHARE = 0.05;
-    /** …in this many windows in a row (one quiet window may be a compiler waiting for the CPU). */
-    private static final int QUIET_WINDOWS = 2;
-
-    /** Why a warm-up ended. */
-    enum Stop { RECORDS, TIME, COMPILED }
-
-    /** @param records decoded by the throwaway pipeline; @param stop why it ended */
-    record Outcome(long records, Stop stop) {
-    }
+    /** Budget: enough rounds for C2 to compile the read path (the time limit is what ends it: ~0.4 s). */
+    static final long RECORDS = 400_000;
+    static final long MILLIS = 400;
 
     /** Records of one round: a DM_CTRL event with its companions, a bio-level DM_EVENT, a SYSCALL event, a user message. */
     private static final String[][] ROUND = {
@@ -69,29 +45,21 @@ final class DecoderWarmup {
     private DecoderWarmup() {
     }
 
-    static Outcome run(ListenerSettings settings) {
-        return run(settings, RECORDS, MILLIS, DecoderWarmup::compilerCpuNanos);
+    static long run(ListenerSettings settings) {
+        return run(settings, RECORDS, MILLIS);
     }
 
     /**
      * @param settings   the real listener's settings (read, never changed)
      * @param maxRecords stop after this many records
      * @param maxMillis  or after this long
-     * @param compilerCpu the JIT compilers' CPU time so far in ns, or -1 when unknown (then the
-     *                    warm-up takes at most {@link #MILLIS_BLIND})
-     * @return the records the throwaway pipeline decoded, and why it stopped
+     * @return the records the throwaway pipeline decoded
      */
-    static Outcome run(ListenerSettings settings, long maxRecords, long maxMillis, java.util.function.LongSupplier compilerCpu) {
+    static long run(ListenerSettings settings, long maxRecords, long maxMillis) {
         EventQueue queue = new EventQueue(1024); // drops here are no news for the user
         var pipeline = settings.pipeline(queue, false);
-        long start = System.nanoTime();
-        long cpu = compilerCpu.getAsLong();
-        long deadline = start + (cpu < 0 ? Math.min(maxMillis, MILLIS_BLIND) : maxMillis) * 1_000_000L;
-        Source source = new Source(maxRecords, deadline);
+        Source source = new Source(maxRecords, System.nanoTime() + maxMillis * 1_000_000L);
         byte[] buf = new byte[settings.datagramBufferBytes];
-        long windowStart = start;
-        int quiet = 0;
-        Stop stop = null;
         int n;
         while ((n = source.next(buf)) > 0) {
             long now = System.currentTimeMillis();
@@ -101,29 +69,9 @@ final class DecoderWarmup {
                 pipeline.endOfBurst();
                 queue.drainQuietly(); // the consumer's side of the hand-off is part of the path too
             }
-            if (cpu >= 0 && source.sent % CHECK_EVERY == 0) {
-                long t = System.nanoTime();
-                if (t - windowStart >= QUIET_WINDOW_NANOS) {
-                    long c = compilerCpu.getAsLong();
-                    quiet = c >= 0 && c - cpu < QUIET_SHARE * (t - windowStart) ? quiet + 1 : 0;
-                    cpu = c;
-                    windowStart = t;
-                    if (quiet >= QUIET_WINDOWS) {
-                        stop = Stop.COMPILED;
-                        break;
-                    }
-                }
-            }
         }
         pipeline.flush();
-        return new Outcome(pipeline.records(), stop != null ? stop : source.sent >= maxRecords ? Stop.RECORDS : Stop.TIME);
-    }
-
-    /** @return CPU time of the JIT's compiler threads (HotSpot names them "C1/C2 CompilerThreadN"), or -1 */
-    static long compilerCpuNanos() {
-        long c1 = ProcFiles.threadsCpuNanos("C1 CompilerThre");
-        long c2 = ProcFiles.threadsCpuNanos("C2 CompilerThre");
-        return c1 < 0 || c2 < 0 ? -1 : c1 + c2;
+        return pipeline.records();
     }
 
     /** Datagrams of {@link #ROUND} again and again with fresh serials, until a budget runs out. */

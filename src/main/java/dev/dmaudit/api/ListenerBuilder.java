@@ -176,10 +176,9 @@ public final class ListenerBuilder {
     }
 
     /**
-     * @param warmUp when the listener starts, run the pipeline on synthetic records before the
-     *     reader until the JIT compilers go quiet (at most 3 s; ~0.4 s where /proc cannot tell), so
-     *     that a burst arriving right after start does not meet a cold JIT (default true; only for
-     *     the kernel source). The socket is open by then: records that
+     * @param warmUp when the listener starts, run the pipeline on ~0.4 s of synthetic records
+     *     before the reader, so that a burst arriving right after start does not meet a cold JIT
+     *     (default true; only for the kernel source). The socket is open by then: records that
      *     come meanwhile wait in its receive buffer, none is missed
      * @return this
      */

@@ -44,33 +44,6 @@ public final class ProcFiles {
     }
 
     /**
-     * CPU time of this process's threads whose name starts with a prefix, from each
-     * /proc/self/task/TID/schedstat (nanoseconds on the CPU, the first field). Threads that end
-     * while being read are skipped.
-     *
-     * @param commPrefix the start of the thread names (/proc/self/task/TID/comm), e.g. {@code "C2 Compiler"}
-     * @return their CPU time in nanoseconds, or -1 when /proc/self/task cannot be read
-     */
-    public static long threadsCpuNanos(String commPrefix) {
-        long sum = 0;
-        try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path t : tasks) {
-                try {
-                    if (Files.readString(t.resolve("comm"), StandardCharsets.US_ASCII).startsWith(commPrefix)) {
-                        String s = Files.readString(t.resolve("schedstat"), StandardCharsets.US_ASCII);
-                        sum += Long.parseLong(s.substring(0, s.indexOf(' ')));
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // the thread ended meanwhile (or an odd line): not ours to count
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return sum;
-    }
-
-    /**
      * Whether this process is in the initial network namespace, where the kernel multicasts audit
      * records. Compares /proc/self/ns/net with /proc/1/ns/net; when pid 1's link cannot be read
      * (no ptrace access to pid 1, as in some sandboxes), recent kernels still tell: the initial
