@@ -103,7 +103,6 @@ final class EventAssembler {
                 Iterator<Open> it = open.values().iterator();
                 Open oldest = it.next();
                 it.remove();
-                last = null;
                 evicted++;
                 emit(oldest, AuditEvent.Completion.EVICTED);
             }
@@ -114,7 +113,6 @@ final class EventAssembler {
         last = e;
         if (e.records.size() >= maxRecords) {
             open.remove(serial);
-            last = null;
             truncated++;
             emit(e, AuditEvent.Completion.TRUNCATED);
         }
@@ -133,7 +131,6 @@ final class EventAssembler {
                 break;
             }
             it.remove();
-            last = null;
             timedOut++;
             emit(e, AuditEvent.Completion.TIMEOUT);
         }
@@ -145,7 +142,6 @@ final class EventAssembler {
         while (it.hasNext()) {
             Open e = it.next();
             it.remove();
-            last = null;
             emit(e, AuditEvent.Completion.FLUSH);
         }
     }
@@ -184,7 +180,11 @@ final class EventAssembler {
         return open.size();
     }
 
+    /** An event that has left {@link #open}, except by EOE (which is emitted with its EOE record). */
     private void emit(Open e, AuditEvent.Completion how) {
+        if (e == last) {
+            last = null;
+        }
         events++;
         sink.accept(new AuditEvent(e.serial, e.timeMillis, e.records, how));
     }
