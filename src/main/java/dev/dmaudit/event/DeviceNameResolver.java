@@ -65,14 +65,7 @@ public final class DeviceNameResolver {
     private static final int READ_ATTEMPTS = 3;
     private final Path sysfsRoot;
     /** The owner of a number as last confirmed by an event, with no ctr/dtr seen since. */
-    private final Map<DeviceNumber, DeviceInfo> owners = new LinkedHashMap<>(64, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<DeviceNumber, DeviceInfo> eldest) {
-            return size() > MAX_REMEMBERED;
-        }
-    };
+    private final Map<DeviceNumber, DeviceInfo> owners = lru();
 
     /**
      * A ctr or dtr of a number at an audit serial, and the owner confirmed just before it (null:
@@ -85,14 +78,19 @@ public final class DeviceNameResolver {
 
     private static final int CHANGES_KEPT = 16;
     /** The last owner changes per number, in the order the stream showed them. */
-    private final Map<DeviceNumber, ArrayDeque<Change>> changes = new LinkedHashMap<>(64, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    private final Map<DeviceNumber, ArrayDeque<Change>> changes = lru();
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<DeviceNumber, ArrayDeque<Change>> eldest) {
-            return size() > MAX_REMEMBERED;
-        }
-    };
+    /** @return a map that forgets the least recently used number beyond {@link #MAX_REMEMBERED} */
+    private static <V> Map<DeviceNumber, V> lru() {
+        return new LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<DeviceNumber, V> eldest) {
+                return size() > MAX_REMEMBERED;
+            }
+        };
+    }
 
     /** @param sysfsRoot the sysfs mount, normally {@code /sys} */
     public DeviceNameResolver(Path sysfsRoot) {
