@@ -4,21 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmaudit.record.DeviceNumber;
 import dev.dmaudit.testing.LiveCondition;
+import dev.dmaudit.testing.Requirement;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,36 +46,20 @@ class XfsMountedTest {
     static DeviceNumber dev;
     static Locator locator;
 
-    static String run(String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(String.join(" ", argv)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", argv) + ": " + out).isZero();
-        return out;
-    }
-
-    /** Skips with the reason, except under CI (root, loop devices and XFS are there): then fails. */
-    static void require(boolean ok, String why) {
-        if (!ok && "true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("cannot run under CI: " + why);
-        }
-        Assumptions.assumeTrue(ok, why);
-    }
-
     @BeforeAll
     static void mount() throws Exception {
-        require(Files.isExecutable(Path.of("/usr/sbin/mkfs.xfs")), "needs xfsprogs: tools/ensure-test-deps installs it");
-        require(LiveCondition.effectiveUid() == 0, "needs root (losetup, mount)");
-        require(Files.readString(Path.of("/proc/filesystems")).contains("\txfs\n"), "needs a kernel with XFS");
+        Requirement.met(!Files.isExecutable(Path.of("/usr/sbin/mkfs.xfs")) ? "needs xfsprogs: tools/ensure-test-deps installs it"
+                : LiveCondition.effectiveUid() != 0 ? "needs root (losetup, mount)"
+                : !Files.readString(Path.of("/proc/filesystems")).contains("\txfs\n") ? "needs a kernel with XFS" : null);
         image = dir.resolve("xfs0.img");
         try (FileChannel c = FileChannel.open(image, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             c.truncate(SIZE);
             c.write(ByteBuffer.wrap(new byte[1]), SIZE - 1);
         }
-        run("/usr/sbin/mkfs.xfs", "-q", "-m", "rmapbt=0", "-b", "size=4096", image.toString());
-        loop = run("/usr/sbin/losetup", "--find", "--show", image.toString()).trim();
+        Ext4ImageTest.sh("/usr/sbin/mkfs.xfs", "-q", "-m", "rmapbt=0", "-b", "size=4096", image.toString());
+        loop = Ext4ImageTest.sh("/usr/sbin/losetup", "--find", "--show", image.toString()).trim();
         mnt = Files.createDirectories(dir.resolve("mnt"));
-        run("/usr/bin/mount", "-t", "xfs", loop, mnt.toString());
+        Ext4ImageTest.sh("/usr/bin/mount", "-t", "xfs", loop, mnt.toString());
         mounted = true;
         Path spaced = Files.createDirectories(mnt.resolve("dir with spaces"));
         Path other = Files.createDirectories(mnt.resolve("other"));
@@ -93,7 +75,7 @@ class XfsMountedTest {
             c.force(true); // on the device: the image search below finds it
         }
         Files.createLink(other.resolve("hard link.bin"), file);
-        run("/usr/bin/fallocate", "-l", "1M", other.resolve("preallocated").toString());
+        Ext4ImageTest.sh("/usr/bin/fallocate", "-l", "1M", other.resolve("preallocated").toString());
         dataIno = (Long) Files.getAttribute(file, "unix:ino");
         dev = DeviceNumber.parse(Files.readString(Path.of("/sys/class/block", Path.of(loop).getFileName().toString(),
                 "dev")).trim());
@@ -104,11 +86,11 @@ class XfsMountedTest {
     static void unmount() throws Exception {
         try {
             if (mounted) {
-                run("/usr/bin/umount", mnt.toString());
+                Ext4ImageTest.sh("/usr/bin/umount", mnt.toString());
             }
         } finally {
             if (loop != null) {
-                run("/usr/sbin/losetup", "-d", loop);
+                Ext4ImageTest.sh("/usr/sbin/losetup", "-d", loop);
             }
         }
     }
@@ -146,7 +128,7 @@ class XfsMountedTest {
     @Test
     void aPreallocatedExtentIsTheFileAndSaysReadsGiveZeros() throws Exception {
         Matcher m = Pattern.compile("(?m)^\\s*0: \\[0\\.\\.\\d+\\]:\\s+(\\d+)\\.\\.(\\d+)")
-                .matcher(run("/usr/sbin/xfs_io", "-r", "-c", "fiemap", mnt.resolve("other/preallocated").toString()));
+                .matcher(Ext4ImageTest.sh("/usr/sbin/xfs_io", "-r", "-c", "fiemap", mnt.resolve("other/preallocated").toString()));
         assertThat(m.find()).isTrue();
         long sector = Long.parseLong(m.group(1)) + 16;
         Location l = locator.locate(dev, "integrity-checksum", sector);
@@ -158,9 +140,9 @@ class XfsMountedTest {
 
     @Test
     void theLogIsNoFileAndTheAnswerSaysWhatWasSearched() throws Exception {
-        String sb = run("/usr/sbin/xfs_db", "-r", "-c", "sb 0", "-c", "print logstart", loop);
+        String sb = Ext4ImageTest.sh("/usr/sbin/xfs_db", "-r", "-c", "sb 0", "-c", "print logstart", loop);
         long logstart = Long.parseLong(sb.replaceAll("(?s).*logstart = (\\d+).*", "$1"));
-        String daddr = run("/usr/sbin/xfs_db", "-r", "-c", "convert fsblock " + logstart + " daddr", loop);
+        String daddr = Ext4ImageTest.sh("/usr/sbin/xfs_db", "-r", "-c", "convert fsblock " + logstart + " daddr", loop);
         long sector = Long.parseLong(daddr.replaceAll("(?s).*\\((\\d+)\\).*", "$1")) + 8;
         Location l = locator.locate(dev, "integrity-checksum", sector);
         assertThat(l.kind()).as(l.toString()).isNotEqualTo(Location.Kind.FILE).isNotEqualTo(Location.Kind.FREE);

@@ -1,7 +1,5 @@
 package dev.dmaudit.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -49,13 +47,8 @@ public final class Promtool {
      */
     public static String[] check(String text) throws Exception {
         Path promtool = Path.of("/usr/bin/promtool");
-        if (!Files.isExecutable(promtool)) {
-            String why = "promtool missing (apt-get install prometheus; .ci/run installs it)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true: " + why);
-            }
-            assumeTrue(false, why);
-        }
+        Requirement.met(Files.isExecutable(promtool) ? null
+                : "promtool missing (apt-get install prometheus; .ci/run installs it)");
         Path in = Files.createTempFile("scrape", ".txt");
         Path out = Files.createTempFile("promtool", ".out");
         try {

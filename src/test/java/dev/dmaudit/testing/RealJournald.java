@@ -1,7 +1,5 @@
 package dev.dmaudit.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -54,12 +52,7 @@ public final class RealJournald implements AutoCloseable {
         String missing = !"root".equals(System.getProperty("user.name")) ? "needs root (journald creates /run/systemd/journal.NS)"
                 : !Files.isExecutable(JOURNALD) ? JOURNALD + " missing (apt-get install systemd; .ci/run installs it)"
                 : !Files.isExecutable(Path.of("/usr/bin/journalctl")) ? "journalctl missing (apt-get install systemd)" : null;
-        if (missing != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true: a real journald is required: " + missing);
-            }
-            assumeTrue(false, missing);
-        }
+        Requirement.met(missing == null ? null : "a real journald is required: " + missing);
         String ns = "dmaudit-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
         Path log = workDir.resolve("journald-" + ns + ".log");
         Process p = new ProcessBuilder(JOURNALD.toString(), ns).redirectErrorStream(true)
