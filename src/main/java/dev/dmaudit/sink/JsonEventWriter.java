@@ -33,6 +33,8 @@ import java.time.Instant;
 final class JsonEventWriter implements EventWriter {
     /** Jackson's output buffer: 64 KiB instead of its 8,000 bytes (see {@link WideBuffers}). */
     private static final int OUTPUT_BUFFER = 1 << 16;
+    /** Written out before an event once this much is buffered: leaves 16 KiB for the event. */
+    private static final int FLUSH_BEFORE_EVENT = OUTPUT_BUFFER - (1 << 14);
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
             .recyclerPool(new WideBuffers())
@@ -89,8 +91,8 @@ final class JsonEventWriter implements EventWriter {
     private static final SerializableString[] KINDS = {name("audit"), name("dm_data"), name("dm_control")};
     private final JsonGenerator gen;
     private final IsoTime time = new IsoTime();
-    /** A field's key or value bytes on their way to the generator; longer ones are written as strings. */
-    private final byte[] scratch = new byte[4096];
+    /** Each record's field pairs, encoded as one raw value. */
+    private final JsonPairs pairs = new JsonPairs();
     /** The last device and its text: the events of a run mostly name one device, twice each. */
     private DeviceNumber lastDevice;
     private String lastDeviceText;
@@ -112,6 +114,11 @@ final class JsonEventWriter implements EventWriter {
     public void write(Event ev, DeviceHealth health) throws IOException {
         AuditEvent event = ev.audit();
         DmEvent dm = ev.dm();
+        if (gen.getOutputBuffered() >= FLUSH_BEFORE_EVENT) {
+            // Between events, while the buffer still has room for a record: otherwise a raw value
+            // that does not fit goes through Jackson's rarer overflow path mid-record.
+            gen.flush();
+        }
         gen.writeStartObject();
         gen.writeFieldName(SERIAL);
         gen.writeNumber(event.serial());
@@ -162,16 +169,6 @@ final class JsonEventWriter implements EventWriter {
         gen.writeEndArray();
         gen.writeEndObject();
         gen.writeRaw('\n');
-    }
-
-    /** @return whether scratch[0, n) holds n ≥ 0 ASCII bytes (nothing for ESCAPE_NON_ASCII to do) */
-    private boolean isAscii(int n) {
-        for (int i = 0; i < n; i++) {
-            if (scratch[i] < 0) {
-                return false;
-            }
-        }
-        return n >= 0;
     }
 
     private static SerializableString name(String s) {
@@ -298,25 +295,7 @@ final class JsonEventWriter implements EventWriter {
     /** Pairs, not an object: records may repeat a key and their order matters. */
     private void writePairs(SerializableString name, AuditFields f) throws IOException {
         gen.writeFieldName(name);
-        gen.writeStartArray();
-        for (int i = 0; i < f.size(); i++) {
-            gen.writeStartArray();
-            // Most keys and values are ASCII bytes of the record: copied, not made into strings
-            int n = f.keyBytes(i, scratch);
-            if (isAscii(n)) {
-                gen.writeUTF8String(scratch, 0, n); // escapes quotes, backslashes, control bytes as writeString does
-            } else {
-                gen.writeString(f.key(i));
-            }
-            n = f.valueBytes(i, scratch);
-            if (isAscii(n)) {
-                gen.writeUTF8String(scratch, 0, n);
-            } else {
-                gen.writeString(f.value(i)); // decoded hex, or non-ASCII (the generator escapes it)
-            }
-            gen.writeEndArray();
-        }
-        gen.writeEndArray();
+        gen.writeRawValue(pairs.encode(f));
     }
 
     /** Parallel to {@code fields}: the same keys, each value as ausearch -i shows it (or as decoded when it has no interpretation). */
