@@ -24,12 +24,14 @@ final class AuditStateWatch {
         }
     }
 
-    void check() {
+    /** @return whether it had something to report (the switch changed, or more ENOBUFS) */
+    boolean check() {
+        boolean reported = false;
         Boolean now;
         try {
             now = listener.auditEnabled();
         } catch (RuntimeException e) {
-            return; // status unreadable for a moment: say nothing rather than guess
+            return false; // status unreadable for a moment: say nothing rather than guess
         }
         if (now != null && !now.equals(lastEnabled)) {
             if (now) {
@@ -40,6 +42,7 @@ final class AuditStateWatch {
             }
             err.flush();
             lastEnabled = now;
+            reported = true;
         }
         long enobufs = listener.metrics().enobufs();
         if (enobufs > lastEnobufs) {
@@ -47,6 +50,8 @@ final class AuditStateWatch {
                     + " so far): records were lost; raise --receive-buffer");
             err.flush();
             lastEnobufs = enobufs;
+            reported = true;
         }
+        return reported;
     }
 }

@@ -34,18 +34,23 @@ final class IdleTrim {
         this.lastCount = datagrams.getAsLong();
     }
 
-    /** One watch tick. */
-    void tick() {
+    /**
+     * One watch tick.
+     *
+     * @return whether a datagram came since the tick before
+     */
+    boolean tick() {
         long count = datagrams.getAsLong();
         boolean quiet = count == lastCount;
         lastCount = count;
         if (!quiet) {
-            return;
+            return true;
         }
         long resident = residentPages.getAsLong();
         if (resident < 0 || resident - afterTrim >= GROWTH_PAGES) {
             trim.run();
             afterTrim = residentPages.getAsLong();
         }
+        return false;
     }
 }

@@ -107,6 +107,8 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
 
     /** How often the audit switch and the ENOBUFS count are looked at (one AUDIT_GET). */
     static final Duration WATCH_EVERY = Duration.ofSeconds(5);
+    /** While nothing arrives the checks back off to this gap (MainLoop, WatchGaps). */
+    static final Duration WATCH_IDLE_MAX = Duration.ofSeconds(60);
 
     @Option(names = "--no-warm-up",
             description = "Skip the ~0.4 s warm-up of the pipeline that follows the socket's opening (a burst right after start may then overrun the buffer).")
@@ -197,9 +199,9 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
             // This thread waits for the end and does the periodic work itself (the audit switch
             // and ENOBUFS watch, --stats): no timer thread of its own.
             IdleTrim trim = new IdleTrim(() -> listener.metrics().datagrams(), NativeHeap::residentPages, NativeHeap::trim);
-            new MainLoop(System::nanoTime).run(done, timeout, WATCH_EVERY, () -> {
-                watch.check();
-                trim.tick();
+            new MainLoop(System::nanoTime).run(done, timeout, WATCH_EVERY, WATCH_IDLE_MAX, () -> {
+                boolean reported = watch.check();
+                return trim.tick() | reported; // both run on every tick
             },
                     options.stats ? statsInterval : null, () -> printStats(err, listener.metrics(), writer.written()));
         } finally {

@@ -27,10 +27,10 @@ class AuditStateWatchTest {
         when(listener.metrics()).thenReturn(enobufs(0));
         when(listener.auditEnabled()).thenReturn(true, true, false, false, true);
         AuditStateWatch w = watch(); // start: enabled
-        w.check(); // enabled: nothing
-        w.check(); // off
-        w.check(); // still off: nothing new
-        w.check(); // on again
+        assertThat(w.check()).as("enabled: nothing").isFalse();
+        assertThat(w.check()).as("off").isTrue();
+        assertThat(w.check()).as("still off: nothing new").isFalse();
+        assertThat(w.check()).as("on again").isTrue();
         assertThat(out.toString().lines().toList()).containsExactly(
                 "dmaudit: kernel auditing was disabled: no DM records will come until it is enabled (auditctl -e 1); still listening",
                 "dmaudit: kernel auditing was enabled again: DM records come again");
@@ -41,9 +41,11 @@ class AuditStateWatchTest {
         when(listener.auditEnabled()).thenReturn(true);
         when(listener.metrics()).thenReturn(enobufs(0), enobufs(1), enobufs(1), enobufs(3));
         AuditStateWatch w = watch();
+        boolean[] reported = new boolean[4];
         for (int i = 0; i < 4; i++) {
-            w.check();
+            reported[i] = w.check();
         }
+        assertThat(reported).containsExactly(false, true, false, true);
         assertThat(out.toString().lines().toList()).containsExactly(
                 "dmaudit: the kernel could not queue records for us (ENOBUFS, 1 so far): records were lost; raise --receive-buffer",
                 "dmaudit: the kernel could not queue records for us (ENOBUFS, 3 so far): records were lost; raise --receive-buffer");
@@ -55,8 +57,8 @@ class AuditStateWatchTest {
         when(listener.auditEnabled()).thenReturn(true).thenThrow(new IllegalStateException("AUDIT_GET timed out"))
                 .thenReturn(null);
         AuditStateWatch w = watch();
-        w.check();
-        w.check();
+        assertThat(w.check()).isFalse();
+        assertThat(w.check()).isFalse();
         assertThat(out.toString()).isEmpty();
     }
 }

@@ -16,7 +16,7 @@ class MainLoopTest {
         CountDownLatch done = new CountDownLatch(1);
         done.countDown();
         AtomicInteger watched = new AtomicInteger();
-        new MainLoop(System::nanoTime).run(done, null, Duration.ofHours(1), watched::incrementAndGet, null, () -> { });
+        new MainLoop(System::nanoTime).run(done, null, Duration.ofHours(1), Duration.ofHours(1), busy(watched), null, () -> { });
         assertThat(watched).hasValue(0);
     }
 
@@ -26,7 +26,7 @@ class MainLoopTest {
         AtomicInteger watched = new AtomicInteger();
         AtomicInteger stats = new AtomicInteger();
         new MainLoop(System::nanoTime).run(new CountDownLatch(1), Duration.ofMillis(300), Duration.ofMillis(20),
-                watched::incrementAndGet, Duration.ofMillis(20), stats::incrementAndGet);
+                Duration.ofMillis(20), busy(watched), Duration.ofMillis(20), stats::incrementAndGet);
         assertThat(watched.get()).isPositive();
         assertThat(stats.get()).isPositive();
     }
@@ -37,8 +37,29 @@ class MainLoopTest {
         AtomicInteger stats = new AtomicInteger();
         AtomicInteger watched = new AtomicInteger();
         new MainLoop(System::nanoTime).run(new CountDownLatch(1), Duration.ofMillis(100), Duration.ofMillis(10),
-                watched::incrementAndGet, null, stats::incrementAndGet);
+                Duration.ofMillis(10), busy(watched), null, stats::incrementAndGet);
         assertThat(stats).hasValue(0);
         assertThat(watched.get()).isPositive();
+    }
+
+    @Test
+    @Timeout(10)
+    void aQuietWatchIsRunLessAndLessOften() throws InterruptedException {
+        // Gaps 10, 20, 40, 80, 80, … ms: each wait lasts at least its gap, so 400 ms hold at most 7
+        // runs (about 40 without the back-off); the gaps themselves are WatchGapsTest's.
+        AtomicInteger watched = new AtomicInteger();
+        new MainLoop(System::nanoTime).run(new CountDownLatch(1), Duration.ofMillis(400), Duration.ofMillis(10),
+                Duration.ofMillis(80), () -> {
+                    watched.incrementAndGet();
+                    return false;
+                }, null, () -> { });
+        assertThat(watched.get()).isBetween(1, 7);
+    }
+
+    private static java.util.function.BooleanSupplier busy(AtomicInteger count) {
+        return () -> {
+            count.incrementAndGet();
+            return true;
+        };
     }
 }
