@@ -330,6 +330,10 @@ static int run_measure(int argc, char **argv)
     int fd = nl_open();
     long run = (long)getpid();
     long long *v = calloc((size_t)samples + 1, sizeof(*v));
+    /* LATENCY_TRACE=FILE: each sample's send time (CLOCK_MONOTONIC ns, the clock of the JVM's
+     * -Xlog decorator "timenanos") and latency, to line slow samples up with JVM log lines. */
+    const char *trace_path = getenv("LATENCY_TRACE");
+    long long *sent = trace_path ? calloc((size_t)samples + 1, sizeof(*sent)) : NULL;
     int n = 0, missed = 0, warm_missed = 0;
     for (long seq = 0; seq < warmup + samples; seq++) {
         char msg[128];
@@ -371,8 +375,11 @@ static int run_measure(int argc, char **argv)
             return 1;
         }
         if (seq >= warmup) {
-            if (t1)
+            if (t1) {
+                if (sent)
+                    sent[n] = t0;
                 v[n++] = t1 - t0;
+            }
             else
                 missed++;
         } else if (!t1) {
@@ -391,6 +398,19 @@ static int run_measure(int argc, char **argv)
     if (fclose(f) != 0) {
         perror(outfile);
         return 1;
+    }
+    if (sent) {
+        FILE *t = fopen(trace_path, "a");
+        if (!t) {
+            perror(trace_path);
+            return 1;
+        }
+        for (int i = 0; i < n; i++)
+            fprintf(t, "%s %lld %lld\n", label, sent[i], v[i]);
+        if (fclose(t) != 0) {
+            perror(trace_path);
+            return 1;
+        }
     }
     if (warm_missed)
         fprintf(stderr, "latency: %s: %d of %d warm-up messages got no line within %d ms\n", label, warm_missed,
