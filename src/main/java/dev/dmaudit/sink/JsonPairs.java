@@ -39,7 +39,7 @@ final class JsonPairs implements SerializableString {
     private byte[] buf = new byte[8192];
     private int len;
     /** A field's key or value bytes as the record has them, checked for ASCII before use. */
-    private byte[] scratch = new byte[4096];
+    private final byte[] scratch = new byte[4096];
 
     /**
      * Encodes the pairs of {@code f}, replacing what was encoded before.
@@ -95,13 +95,7 @@ final class JsonPairs implements SerializableString {
         int p = len;
         b[p++] = '"';
         for (int i = 0; i < n; i++) {
-            byte c = src[i];
-            byte e = ESCAPE[c];
-            if (e == 0) {
-                b[p++] = c;
-            } else {
-                p = escape(b, p, c, e);
-            }
+            p = ascii(b, p, src[i]);
         }
         b[p++] = '"';
         len = p;
@@ -115,24 +109,23 @@ final class JsonPairs implements SerializableString {
         b[p++] = '"';
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c >= 0x80) {
-                p = unicode(b, p, c);
-            } else if (ESCAPE[c] == 0) {
-                b[p++] = (byte) c;
-            } else {
-                p = escape(b, p, c, ESCAPE[c]);
-            }
+            p = c < 0x80 ? ascii(b, p, c) : unicode(b, p, c);
         }
         b[p++] = '"';
         len = p;
     }
 
-    private static int escape(byte[] b, int p, int c, byte e) {
-        if (e == 'u') {
-            return unicode(b, p, c);
+    /** One ASCII char (0 to 0x7f) at b[p], escaped when it must be; returns the next position. */
+    private static int ascii(byte[] b, int p, int c) {
+        byte e = ESCAPE[c];
+        if (e == 0) {
+            b[p++] = (byte) c;
+        } else if (e == 'u') {
+            p = unicode(b, p, c);
+        } else {
+            b[p++] = '\\';
+            b[p++] = e;
         }
-        b[p++] = '\\';
-        b[p++] = e;
         return p;
     }
 
