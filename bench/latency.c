@@ -379,9 +379,9 @@ static int run_measure(int argc, char **argv)
                 if (sent)
                     sent[n] = t0;
                 v[n++] = t1 - t0;
-            }
-            else
+            } else {
                 missed++;
+            }
         } else if (!t1) {
             warm_missed++;
         }
