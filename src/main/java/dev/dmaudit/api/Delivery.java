@@ -57,16 +57,7 @@ final class Delivery implements Runnable, EventQueue.Direct {
         try {
             Event e;
             while ((e = next()) != null) {
-                turn.lock();
-                try {
-                    deliver(e);
-                    done++;
-                    if (queue.drained()) {
-                        sinks.endOfBurst();
-                    }
-                } finally {
-                    turn.unlock();
-                }
+                deliverTaken(e);
             }
         } finally {
             turn.lock();
@@ -76,6 +67,30 @@ final class Delivery implements Runnable, EventQueue.Direct {
             } finally {
                 turn.unlock();
             }
+        }
+    }
+
+    /**
+     * The warm-up's consumer: delivers what is queued now on the calling thread, as {@link #run}
+     * would, without waiting for more.
+     */
+    void deliverQueued() {
+        Event e;
+        while ((e = queue.pollNow()) != null) {
+            deliverTaken(e);
+        }
+    }
+
+    private void deliverTaken(Event e) {
+        turn.lock();
+        try {
+            deliver(e);
+            done++;
+            if (queue.drained()) {
+                sinks.endOfBurst();
+            }
+        } finally {
+            turn.unlock();
         }
     }
 

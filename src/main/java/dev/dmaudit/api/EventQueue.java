@@ -152,11 +152,20 @@ final class EventQueue implements Sink {
         return head == null || head == END;
     }
 
-    /** Takes whatever is queued now, without counting it as delivered (the warm-up's consumer). */
+    /** Takes whatever is queued now, without counting it as delivered (the warm-up's consumer of a storm). */
     void drainQuietly() {
         while (queue.poll() != null) {
             // discard
         }
+    }
+
+    /** @return the next event queued now, or null when none is (or the end came); does not wait */
+    Event pollNow() {
+        if (ended) {
+            return null;
+        }
+        Event e = queue.poll();
+        return e == null ? null : endOrEvent(e);
     }
 
     private Event endOrEvent(Event e) {

@@ -47,4 +47,18 @@ final class ListenerSettings {
     EventPipeline pipeline(Sink terminal, boolean nameDevices) {
         return pipeline.nameDevices(nameDevices ? sysfsRoot : null).sink(terminal).build();
     }
+
+    /**
+     * @param terminal    where the pipeline's events go
+     * @param nameDevices as above
+     * @param filter      the filter of this pipeline alone (the warm-up's lone events); the settings keep theirs
+     * @return a pipeline with these settings but that filter
+     */
+    EventPipeline pipeline(Sink terminal, boolean nameDevices, EventFilter filter) {
+        try {
+            return pipeline.filter(filter).nameDevices(nameDevices ? sysfsRoot : null).sink(terminal).build();
+        } finally {
+            pipeline.filter(this.filter);
+        }
+    }
 }

@@ -291,6 +291,13 @@ public final class ListenCommand implements java.util.concurrent.Callable<Intege
         public dev.dmaudit.event.SinkCounters counters() {
             return out.counters();
         }
+
+        /** @return the output's twin without the count (the warm-up's events must not end listen) */
+        @Override
+        public Sink warmUpTwin() {
+            Sink twin = out.warmUpTwin();
+            return twin == null ? null : new UntilCount(twin, null, new CountDownLatch(1));
+        }
     }
 
     private static void warnIfAuditDisabled(DmAuditListener listener, PrintWriter err) {

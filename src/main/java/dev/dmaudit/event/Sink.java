@@ -27,6 +27,8 @@ import java.io.IOException;
  *   <li><b>A slow destination.</b> Wrap it in {@code sink.QueuedSink}: a bounded queue and a
  *       thread of its own, so it holds neither the other sinks nor the listener's queue.</li>
  *   <li><b>Counters.</b> {@link #counters} says what was delivered, dropped, failed.</li>
+ *   <li><b>Warm-up.</b> {@link #warmUpTwin} may offer a copy writing nowhere, so the listener's
+ *       warm-up compiles this sink's code before the first real event.</li>
  *   <li><b>Close.</b> {@link #close} comes once, after the last event, on the delivering thread:
  *       flush and release. It does not close streams the sink was given.</li>
  * </ul>
@@ -53,6 +55,20 @@ public interface Sink extends AutoCloseable {
      * @return the sink's counters, or null when the sink keeps none
      */
     default SinkCounters counters() {
+        return null;
+    }
+
+    /**
+     * A sink built like this one whose output goes nowhere, for the listener's warm-up: before the
+     * reader starts, the events of its synthetic records run through these twins (on the delivery
+     * path a lone event takes), so the JIT has compiled this sink's formatting and flushing when the
+     * first real event comes, instead of during the first thousands of them (tools/bench-latency).
+     * A twin must have no effect outside itself: no file, peer, store, process or counter a user
+     * sees; it is closed after the warm-up.
+     *
+     * @return the twin, or null (the default) when this sink cannot make one without side effects
+     */
+    default Sink warmUpTwin() {
         return null;
     }
 

@@ -17,13 +17,17 @@ import java.util.function.Function;
 public final class WriterSink implements Sink {
     private final EventWriter writer;
     private final Function<Event, DeviceHealth> status;
+    private final OutputFormat format;
+    private final Interpreter interpreter;
     private long pending;
     private volatile long written;
     private volatile long failed;
 
-    private WriterSink(EventWriter writer, Function<Event, DeviceHealth> status) {
-        this.writer = writer;
+    private WriterSink(OutputFormat format, OutputStream out, Function<Event, DeviceHealth> status, Interpreter interpreter) {
+        this.writer = EventWriter.create(format, out, interpreter);
         this.status = status;
+        this.format = format;
+        this.interpreter = interpreter;
     }
 
     /**
@@ -32,7 +36,7 @@ public final class WriterSink implements Sink {
      * @return the sink
      */
     public static WriterSink of(OutputFormat format, OutputStream out) {
-        return new WriterSink(EventWriter.create(format, out), e -> null);
+        return new WriterSink(format, out, e -> null, null);
     }
 
     /**
@@ -43,7 +47,7 @@ public final class WriterSink implements Sink {
      * @return the sink
      */
     public static WriterSink of(OutputFormat format, OutputStream out, Function<Event, DeviceHealth> status) {
-        return new WriterSink(EventWriter.create(format, out), status);
+        return new WriterSink(format, out, status, null);
     }
 
     /**
@@ -56,7 +60,7 @@ public final class WriterSink implements Sink {
      */
     public static WriterSink of(OutputFormat format, OutputStream out, Function<Event, DeviceHealth> status,
                                 Interpreter interpreter) {
-        return new WriterSink(EventWriter.create(format, out, interpreter), status);
+        return new WriterSink(format, out, status, interpreter);
     }
 
     @Override
@@ -76,6 +80,15 @@ public final class WriterSink implements Sink {
         }
         written += pending;
         pending = 0;
+    }
+
+    /**
+     * @return the same format and interpretation over a stream that discards, without the device
+     *         status lookup (it runs dmsetup)
+     */
+    @Override
+    public Sink warmUpTwin() {
+        return new WriterSink(format, OutputStream.nullOutputStream(), e -> null, interpreter);
     }
 
     /** @return {@code output}: events flushed, and events lost with a failed write */

@@ -68,4 +68,28 @@ class WriterSinkTest {
             assertThat(sink.written()).isLessThan(serial);
         }
     }
+
+    /** The warm-up's twin formats as the sink does but writes nowhere and never asks for the device status. */
+    @Test
+    void warmUpTwinWritesNothingAndSkipsTheStatusLookup() throws IOException {
+        for (OutputFormat f : OutputFormat.values()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int[] lookups = {0};
+            WriterSink sink = WriterSink.of(f, out, e -> {
+                lookups[0]++;
+                return null;
+            });
+            var twin = sink.warmUpTwin();
+            assertThat(twin).as(f.name()).isInstanceOf(WriterSink.class).isNotSameAs(sink);
+            for (long serial = 1; serial <= 50; serial++) {
+                twin.accept(event(serial));
+                twin.endOfBurst();
+            }
+            twin.close();
+            assertThat(((WriterSink) twin).written()).as(f + ": the twin formatted and flushed them").isEqualTo(50);
+            assertThat(out.size()).as(f + ": nothing reached the real output").isZero();
+            assertThat(lookups[0]).as(f + ": no status lookup (it runs dmsetup)").isZero();
+            assertThat(sink.written()).isZero();
+        }
+    }
 }
