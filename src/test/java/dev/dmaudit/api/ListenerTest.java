@@ -332,4 +332,75 @@ class ListenerTest {
         l.close();
         assertThat(l.stream().findFirst().orElseThrow().dm().deviceName()).isEqualTo("integritytest");
     }
+
+    /**
+     * A storm of audit datagrams with a uevent waiting from its start: the uevent is read within
+     * the burst, and the uevent socket is read every UEVENT_CHECK_EVERY datagrams, not after each
+     * (an empty read is a syscall per datagram).
+     */
+    @Test
+    void aStormReadsTheUeventSocketNowAndThenNotAfterEveryDatagram() throws Exception {
+        int burst = 1_000;
+        Deque<byte[]> audit = new ArrayDeque<>();
+        for (int i = 1; i <= burst; i++) {
+            audit.add(checksum(i, i));
+        }
+        byte[] uevent = dev.dmaudit.record.UeventParserTest.captured().get(3);
+        CountDownLatch drained = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        final class Storm implements RecordSource {
+            int served;
+            int ueventReadAt = -1;
+            int ueventReadsDuringBurst;
+
+            @Override
+            public int receive(byte[] buf, int timeoutMillis) {
+                byte[] d = audit.poll();
+                if (d != null) {
+                    served++;
+                    System.arraycopy(d, 0, buf, 0, d.length);
+                    return d.length;
+                }
+                drained.countDown();
+                try {
+                    if (timeoutMillis < 0) {
+                        closed.await();
+                        return -1;
+                    }
+                    return closed.await(timeoutMillis, TimeUnit.MILLISECONDS) ? -1 : 0;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+            }
+
+            @Override
+            public int receiveUevent(byte[] buf) {
+                if (served < burst) {
+                    ueventReadsDuringBurst++;
+                }
+                if (ueventReadAt >= 0) {
+                    return 0;
+                }
+                ueventReadAt = served;
+                System.arraycopy(uevent, 0, buf, 0, uevent.length);
+                return uevent.length;
+            }
+
+            @Override
+            public void close() {
+                closed.countDown();
+            }
+        }
+        Storm storm = new Storm();
+        List<Event> got = Collections.synchronizedList(new ArrayList<>());
+        DmAuditListener l = DmAuditListener.builder().source(storm).uevents(true).resolveDeviceNames(false)
+                .build().start(got::add);
+        assertThat(drained.await(20, TimeUnit.SECONDS)).isTrue();
+        l.close(); // joins the reader: its counters are safe to read now
+        assertThat(storm.ueventReadAt).as("datagrams read before the uevent").isBetween(1, DmAuditListener.UEVENT_CHECK_EVERY);
+        assertThat(storm.ueventReadsDuringBurst).isLessThanOrEqualTo(burst / DmAuditListener.UEVENT_CHECK_EVERY + 1);
+        assertThat(got).filteredOn(e -> e.audit().records().isEmpty()).as("the uevent's event").hasSize(1);
+        assertThat(got).hasSize(burst + 1);
+    }
 }
