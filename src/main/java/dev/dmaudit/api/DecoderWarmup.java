@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * Runs the listener's pipeline, built with the listener's settings, over synthetic datagrams when it
  * starts, before the reader thread, so the JIT has compiled the read path (framing, parsing, grouping, typing,
- * filtering, the queue hand-off) when the first burst arrives, and the delivery path of a storm's
- * bursts and of a lone event (the reader's direct delivery) through the sinks' twins that write
- * nowhere ({@link Sink#warmUpTwin}); the user's callback is never called. Measured (tools/bench-overload
+ * filtering, the queue hand-off) when the first burst arrives; and, in the last quarter of its
+ * budget, a lone event's delivery (the reader's direct delivery) through the sinks' twins that
+ * write nowhere ({@link Sink#warmUpTwin}); the user's callback is never called. Measured (tools/bench-overload
  * syscalls): without it a cold listener took ~270k records/s in its first second of a ~410k/s
  * SYSCALL storm, then kept up; the difference overran the receive buffer (ENOBUFS, ~200k records
  * lost) although the warm reader is faster than the kernel. Nothing here touches the kernel, sysfs
@@ -69,8 +69,7 @@ final class DecoderWarmup {
         int n;
         // Three quarters of the budget: a storm's bursts through the listener's own filter into a
         // queue nobody delivers (drops here are no news for the user). Decoding is what must be
-        // fast then; formatting there too halved the records decoded in the budget, and the storm
-        // benchmark (tools/bench-overload syscalls) then lost records.
+        // fast then; formatting there too halved the records decoded in the budget.
         EventQueue stormQueue = new EventQueue(1024);
         EventPipeline storm = settings.pipeline(stormQueue, false);
         source.budget(maxRecords / 4 * 3 / ROUND.length * ROUND.length, startNanos + maxMillis * 750_000L);
