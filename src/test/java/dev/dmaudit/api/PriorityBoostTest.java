@@ -44,7 +44,14 @@ class PriorityBoostTest {
                 .build()) {
             l.start(e -> { });
             drained.await();
+            // The reader may drain its datagram before start() has started the consumer thread
+            // (and a thread's name reaches /proc only once it runs): wait for both, bounded.
             Map<String, Integer> nices = threadNices();
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (!(nices.containsKey("dmaudit-reader") && nices.containsKey("dmaudit-consume")) && System.nanoTime() < until) {
+                Thread.sleep(10);
+                nices = threadNices();
+            }
             assertThat(nices.get("dmaudit-reader")).isEqualTo(Math.max(-20, mine - 7));
             // Linux keeps 15 characters of a thread name.
             assertThat(nices.get("dmaudit-consume")).isEqualTo(Math.max(-20, mine - 7));
