@@ -53,6 +53,8 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
     private Thread reader;
     private Thread consumer;
     private final AtomicLong datagrams = new AtomicLong();
+    /** The reader's clock (reader thread only). */
+    private final ListenerClock clock;
     private volatile Delivery delivery;
 
     /** Whether start/open still has to warm the pipeline up (once, before the reader starts). */
@@ -66,6 +68,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         this.sinks = Sinks.of(settings.locator == null ? settings.sinks : settings.sinks.stream()
                 .<dev.dmaudit.event.Sink>map(k -> new dev.dmaudit.locate.LocatingSink(settings.locator, k, LOCATE_BATCH)).toList());
         this.pipeline = settings.pipeline(queue, true);
+        this.clock = new ListenerClock(settings.clock, settings.monotonicNanos);
     }
 
     /** @return a builder with the defaults: multicast, DM events only, no coalescing */
@@ -222,11 +225,12 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         int sinceUeventCheck = 0;
         try {
             while (!stopping) {
-                int n = source.receive(buf, waitMillis());
+                int wait = waitMillis();
+                int n = source.receive(buf, wait);
                 if (n < 0) {
                     break;
                 }
-                long now = settings.clock.getAsLong();
+                long now = clock.now(wait < 0); // < 0: nothing was pending, the wall clock may be read anew
                 if (n > 0) {
                     datagrams.incrementAndGet();
                     pipeline.acceptDatagram(buf, 0, n, now);
@@ -271,7 +275,7 @@ public final class DmAuditListener implements AutoCloseable, Iterable<Event> {
         if (deadline == Long.MAX_VALUE) {
             return -1;
         }
-        return (int) Math.max(1, Math.min(60_000, deadline - settings.clock.getAsLong()));
+        return (int) Math.max(1, Math.min(60_000, deadline - clock.now(false)));
     }
 
     private static void joinQuietly(Thread t, Duration d) {

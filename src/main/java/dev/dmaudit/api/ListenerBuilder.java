@@ -171,7 +171,17 @@ public final class ListenerBuilder {
 
     /** @param clock milliseconds clock for timeouts and windows (tests) @return this */
     ListenerBuilder clock(LongSupplier clock) {
-        c.clock = clock;
+        return clocks(clock, () -> clock.getAsLong() * 1_000_000L); // one test clock: no step between the two
+    }
+
+    /**
+     * @param wallMillis     the wall clock (tests)
+     * @param monotonicNanos the monotonic clock (tests)
+     * @return this
+     */
+    ListenerBuilder clocks(LongSupplier wallMillis, LongSupplier monotonicNanos) {
+        c.clock = wallMillis;
+        c.monotonicNanos = monotonicNanos;
         return this;
     }
 

@@ -28,6 +28,8 @@ final class ListenerSettings {
     Path sysfsRoot = Path.of("/sys");
     TypeMapping typeMapping = TypeMapping.standard();
     LongSupplier clock = System::currentTimeMillis;
+    /** The reader's deadlines run on this while events are open ({@link ListenerClock}). */
+    LongSupplier monotonicNanos = System::nanoTime;
     boolean warmUp = true;
     int priorityBoost;
     final List<Sink> sinks = new ArrayList<>();

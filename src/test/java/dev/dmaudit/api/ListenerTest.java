@@ -403,4 +403,35 @@ class ListenerTest {
         assertThat(got).filteredOn(e -> e.audit().records().isEmpty()).as("the uevent's event").hasSize(1);
         assertThat(got).hasSize(burst + 1);
     }
+
+    /**
+     * The wall clock steps back an hour while an event without EOE is open: it still ends at its
+     * grouping timeout (300 ms of monotonic time), not an hour later.
+     */
+    @Test
+    void anOpenEventTimesOutOnTimeWhenTheWallClockStepsBack() throws Exception {
+        AtomicLong wall = new AtomicLong(1_795_838_689_000L);
+        AtomicLong mono = new AtomicLong(1_000_000_000L);
+        CountDownLatch drained = new CountDownLatch(1);
+        List<Event> got = Collections.synchronizedList(new ArrayList<>());
+        byte[] syscall = datagram(1300, "audit(1795838689.008:41): arch=c000003e syscall=16 success=yes exit=0 a0=3 a1=c138fd09"
+                + " a2=0 a3=0 items=0 ppid=1 pid=2 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0"
+                + " tty=(none) ses=1 comm=\"dmsetup\" exe=\"/usr/sbin/dmsetup\" key=(null)");
+        DmAuditListener l = DmAuditListener.builder().source(mockedSource(List.of(syscall), drained))
+                .filter(dev.dmaudit.event.EventFilter.allEvents()).resolveDeviceNames(false).clocks(wall::get, mono::get)
+                .build().start(got::add);
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(100);
+        assertThat(got).as("open: no EOE yet, no time passed").isEmpty();
+        wall.addAndGet(-3_600_000);
+        mono.addAndGet(1_000_000_000L); // a second passes
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (got.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(got).as("ended by its timeout").hasSize(1);
+        assertThat(got.get(0).audit().serial()).isEqualTo(41);
+        assertThat(l.metrics().timedOutEvents()).isEqualTo(1);
+        l.close();
+    }
 }
