@@ -47,7 +47,7 @@ final class ListenerSettings {
      * @return a pipeline with these settings
      */
     EventPipeline pipeline(Sink terminal, boolean nameDevices) {
-        return pipeline.nameDevices(nameDevices ? sysfsRoot : null).sink(terminal).build();
+        return pipeline(terminal, nameDevices, filter);
     }
 
     /**
