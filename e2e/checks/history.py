@@ -27,6 +27,15 @@ def rc(text):
     return [l for l in text.splitlines() if l.startswith("rc=")][-1][3:]
 
 
+def listener_said(t):
+    """The listener's exit status and the end of its stderr and stdout, for a failure's detail."""
+    said = []
+    for name in ("history-listener.rc", "history-listener.stderr", "history-listener.stdout"):
+        text = open(t.path(name), errors="replace").read() if os.path.exists(t.path(name)) else "(none)"
+        said.append(f"{name}: {text.strip()[-600:]}")
+    return " | ".join(said)
+
+
 def check(t, file):
     if not t.ok(os.path.exists(t.path("history-truth1.txt")), "the history scenario ran in the guest"):
         return
@@ -35,6 +44,11 @@ def check(t, file):
     t1, t2 = truth(t, "history-truth1.txt"), truth(t, "history-truth2.txt")
     t.ok(all(v["mismatches"] >= len(v["sectors"]) for v in t1.values()),
          "the kernel counted at least one mismatch per corrupted sector", json.dumps(t1))
+    if os.path.exists(t.path("history-listener-abort.stdout")):
+        t.say("    note: the JVM aborted once starting the listener (history-listener-abort.stdout); it ran again")
+    if not t.ok(os.path.exists(t.path("history-listen.jsonl")), "the listener started and wrote its output",
+                listener_said(t)):
+        return
     shown = {}
     for line in open(t.path("history-listen.jsonl"), errors="replace"):
         try:

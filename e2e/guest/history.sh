@@ -47,13 +47,39 @@ corrupt() {
 # readsec MAP SECTOR: one direct read of one sector (fails with EIO on a corrupted one).
 readsec() { dd if=/dev/mapper/$1 of=/dev/null bs=512 count=1 skip="$2" iflag=direct 2>>"$log"; true; }
 
+# start_listener: `listen --history` in the background ($lis); returns once it says "listening",
+# or 1 at once when it exits before that (its status in $lis_rc): waiting out the loop for a dead
+# listener only hid why it died (CI once showed no more than its missing output file).
 # exec all the way down (bin/dmaudit execs java): $! is the JVM, which SIGTERM must reach.
-(cd "$REPO" && exec bin/dmaudit listen --format json --output "$OUT/history-listen.jsonl" --history "$DB" --stats) \
-  >"$OUT/history-listener.stdout" 2>"$OUT/history-listener.stderr" &
-lis=$!
-for ((i = 0; i < 900; i++)); do grep -q 'dmaudit: listening' "$OUT/history-listener.stderr" 2>/dev/null && break; sleep 0.2; done
+start_listener() {
+  (cd "$REPO" && exec bin/dmaudit listen --format json --output "$OUT/history-listen.jsonl" --history "$DB" --stats) \
+    >"$OUT/history-listener.stdout" 2>"$OUT/history-listener.stderr" &
+  lis=$!
+  for ((i = 0; i < 900; i++)); do
+    grep -q 'dmaudit: listening' "$OUT/history-listener.stderr" 2>/dev/null && return 0
+    if ! kill -0 "$lis" 2>/dev/null; then
+      wait "$lis"; lis_rc=$?
+      echo "rc=$lis_rc" >"$OUT/history-listener.rc"
+      say "the listener exited before listening, status $lis_rc; its stderr and stdout:"
+      sed 's/^/    /' "$OUT/history-listener.stderr" "$OUT/history-listener.stdout" | head -60 | tee -a "$log"
+      return 1
+    fi
+    sleep 0.2
+  done
+  say "WARNING: the listener (pid $lis) not seen listening after 900 tries; going on"
+}
+# The same rule as dmaudit() above: one JVM abort before "listening" is logged and the listener
+# started once more on a clean slate (nothing has happened yet); any other exit stands.
+if ! start_listener; then
+  if ((lis_rc == 134)) && grep -q 'A fatal error has been detected by the Java Runtime' "$OUT/history-listener.stdout"; then
+    for f in stdout stderr rc; do mv "$OUT/history-listener.$f" "$OUT/history-listener-abort.$f"; done
+    rm -rf "$WORK/state" "$OUT/history-listen.jsonl"
+    say "the JVM aborted starting the listener; once more (its report: history-listener-abort.stdout)"
+    start_listener
+  fi
+fi
 sleep 2 # the warm-up after "listening"
-say "listener pid $lis ready: $(head -1 "$OUT/history-listener.stderr")"
+say "listener pid $lis: $(head -1 "$OUT/history-listener.stderr")"
 
 # Three devices: hA with 3 corrupted sectors (one read twice), hB with 1, hC with 2.
 declare -A SECTORS=([hA]="100 2000 4000" [hB]="777" [hC]="10 3000")
@@ -99,7 +125,12 @@ SECTORS[hB]="777 5000"
 truth "$OUT/history-truth2.txt"
 dmaudit check --history "$DB" >"$OUT/history-check3.txt" 2>>"$log"; echo "rc=$?" >>"$OUT/history-check3.txt"
 
-kill -TERM $lis; wait $lis; echo "rc=$?" >"$OUT/history-listener.rc"
+if kill -0 "$lis" 2>/dev/null; then
+  kill -TERM "$lis"; wait "$lis"; echo "rc=$?" >"$OUT/history-listener.rc"
+elif [[ ! -e $OUT/history-listener.rc ]]; then
+  wait "$lis"; lis_rc=$?; echo "rc=$lis_rc" >"$OUT/history-listener.rc"
+  say "the listener had exited before SIGTERM, status $lis_rc"
+fi
 dmaudit report --history "$DB" --format json >"$OUT/history-report2.json" 2>>"$log"; say "report after stop rc=$?"
 
 for name in hA hB hC; do integritysetup close $name >>"$log" 2>&1; losetup -d "${LOOPS[$name]}"; done

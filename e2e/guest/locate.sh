@@ -59,7 +59,16 @@ start_listener() {
     (cd "$REPO" && exec java -XX:TieredStopAtLevel=1 -jar target/dmaudit-all.jar listen --format json --locate \
         --output "$LISTEN_OUT" --no-warm-up --priority-boost 0) > "$OUT/locate-listen.stdout" 2> "$OUT/locate-listen.stderr" &
     LPID=$!
-    for _ in $(seq 900); do grep -q listening "$OUT/locate-listen.stderr" 2>/dev/null && break; sleep 0.2; done
+    for _ in $(seq 900); do
+      grep -q listening "$OUT/locate-listen.stderr" 2>/dev/null && break
+      # A listener that died at start: say so now, with its words, instead of after 900 tries.
+      if ! kill -0 "$LPID" 2>/dev/null; then
+        say "the listener exited before listening; its stderr and stdout:"
+        sed 's/^/    /' "$OUT/locate-listen.stderr" "$OUT/locate-listen.stdout" | head -60
+        return
+      fi
+      sleep 0.2
+    done
     sleep 1
   fi
   say "listener $LPID ready"
