@@ -1,15 +1,23 @@
 package dev.dmaudit.os;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.zip.CRC32;
 
 /**
  * Decides, before JNA loads anything, where native code may come from, and fails closed when no
@@ -198,40 +206,85 @@ public final class NativeDir {
 
     /**
      * Copies sqlite-jdbc's library for this machine from the class path into the verified
-     * extraction directory under a name made of its content hash, once: the driver's own unpacking
-     * writes a new randomly named copy per process and leaves it behind when the process is
-     * killed. Written to a temporary name and renamed, so a reader never sees a partial file.
+     * extraction directory under a name made of its CRC-32 and size, once: the driver's own
+     * unpacking writes a new randomly named copy per process and leaves it behind when the process
+     * is killed. Written to a temporary name and renamed, so a reader never sees a partial file.
+     *
+     * <p>From a jar, the CRC and size come from the jar's directory, and a copy already there is
+     * checked against them (its size, then its CRC-32, computed natively): nothing is inflated or
+     * hashed in Java at each start. Hashing the 1.1 MB library with SHA-256 and comparing it byte
+     * by byte made every history command's start hotter (BENCHMARKS.md "The history's SQLite
+     * library"), and under the e2e VM's emulated CPU two of the three JVM crashes seen starting
+     * {@code listen --history} were in those loops' freshly compiled code. The check
+     * guards against a damaged copy, not an attacker: only root (or we) can write in this
+     * directory ({@link #ensureSafe}).
      *
      * @param dir the verified extraction directory
      * @return the file name in {@code dir}
      * @throws UnsafeNativeDirException when the library is not on the class path or cannot be written
      */
-    private static String unpackSqlite(Path dir) {
+    static String unpackSqlite(Path dir) {
         String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
         String resource = "org/sqlite/native/Linux/" + arch + "/" + SQLITE_LIBRARY;
         ClassLoader cl = NativeDir.class.getClassLoader();
-        try (java.io.InputStream in = cl == null ? ClassLoader.getSystemResourceAsStream(resource) : cl.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new UnsafeNativeDirException("no " + resource + " on the class path (sqlite-jdbc missing, or no build for " + arch + ")");
+        URL url = cl == null ? ClassLoader.getSystemResource(resource) : cl.getResource(resource);
+        if (url == null) {
+            throw new UnsafeNativeDirException("no " + resource + " on the class path (sqlite-jdbc missing, or no build for " + arch + ")");
+        }
+        try {
+            URLConnection c = url.openConnection();
+            if (c instanceof JarURLConnection jar) {
+                // Not the shared cache: it would keep the jar open, and its directory in memory, for good.
+                jar.setUseCaches(false);
+                try (JarFile file = jar.getJarFile()) {
+                    JarEntry e = jar.getJarEntry();
+                    return unpackSqlite(dir, e.getCrc(), e.getSize(), () -> read(file.getInputStream(e)));
+                }
             }
-            byte[] lib = in.readAllBytes();
-            String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(lib), 0, 8);
-            String name = "libsqlitejdbc-" + hash + ".so";
-            Path target = dir.resolve(name);
-            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && java.util.Arrays.equals(Files.readAllBytes(target), lib)) {
-                return name;
-            }
-            Path tmp = Files.createTempFile(dir, ".libsqlitejdbc-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            try {
-                Files.write(tmp, lib);
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            return name;
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            byte[] lib = read(c.getInputStream());
+            return unpackSqlite(dir, crc32(lib), lib.length, () -> lib);
+        } catch (IOException e) {
             throw new UnsafeNativeDirException("cannot unpack " + resource + " into " + dir + ": " + e.getMessage());
         }
+    }
+
+    /** The library's bytes, read only when no good copy is there yet. */
+    @FunctionalInterface
+    private interface Content {
+        byte[] read() throws IOException;
+    }
+
+    private static String unpackSqlite(Path dir, long crc, long size, Content content) throws IOException {
+        String name = String.format("libsqlitejdbc-%08x-%d.so", crc, size);
+        Path target = dir.resolve(name);
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == size
+                && crc32(Files.readAllBytes(target)) == crc) {
+            return name;
+        }
+        byte[] lib = content.read();
+        if (crc < 0 || lib.length != size || crc32(lib) != crc) {
+            throw new IOException("its content does not match the jar's CRC-32 and size");
+        }
+        Path tmp = Files.createTempFile(dir, ".libsqlitejdbc-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            Files.write(tmp, lib);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return name;
+    }
+
+    private static byte[] read(InputStream stream) throws IOException {
+        try (InputStream in = stream) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static long crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length);
+        return crc.getValue();
     }
 
     /**

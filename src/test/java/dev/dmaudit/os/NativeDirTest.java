@@ -227,6 +227,44 @@ class NativeDirTest {
                         + ": " + nat + ": owned by " + OTHER).doesNotContain("mapped");
     }
 
+    @Test
+    void sqliteLibraryIsCopiedOnceUnderItsCrcAndSizeAndADamagedCopyIsReplaced() throws Exception {
+        Path d = base.resolve("dmaudit");
+        assertThat(NativeDir.ensureSafe(d, uid())).isNull();
+        String resource = "org/sqlite/native/Linux/" + (System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch"))
+                + "/" + NativeDir.SQLITE_LIBRARY;
+        byte[] lib;
+        try (var in = NativeDir.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource + " on the test class path (sqlite-jdbc's jar)").isNotNull();
+            lib = in.readAllBytes();
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(lib);
+
+        String name = NativeDir.unpackSqlite(d);
+        assertThat(name).isEqualTo(String.format("libsqlitejdbc-%08x-%d.so", crc.getValue(), lib.length));
+        Path copy = d.resolve(name);
+        assertThat(Files.readAllBytes(copy)).isEqualTo(lib);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo("rwx------");
+
+        // A good copy is taken as it is: not rewritten (same inode, same time).
+        Object inode = Files.getAttribute(copy, "unix:ino");
+        Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        assertThat(NativeDir.unpackSqlite(d)).isEqualTo(name);
+        assertThat(Files.getAttribute(copy, "unix:ino")).isEqualTo(inode);
+        assertThat(Files.getLastModifiedTime(copy).toMillis()).isEqualTo(1_000_000_000_000L);
+
+        // A damaged copy of the same size is replaced by a whole one; no temporary file stays behind.
+        byte[] damaged = lib.clone();
+        damaged[damaged.length / 2] ^= 0x5a;
+        Files.write(copy, damaged);
+        assertThat(NativeDir.unpackSqlite(d)).isEqualTo(name);
+        assertThat(Files.readAllBytes(copy)).isEqualTo(lib);
+        try (var files = Files.list(d)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(name);
+        }
+    }
+
     private static String probe(Path home, Path classes, Path jna, String... props) throws Exception {
         Path testClasses = Path.of(NativeDirProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
