@@ -22,11 +22,13 @@ say() { echo "[history] $*" | tee -a "$log"; }
 # dmaudit: in CI one `ack` died once in SIGSEGV inside the JDK itself (the guest reads the JDK over
 # 9p under TCG; the rerun passed 26 of 26). Such an abort is logged and the command runs once more;
 # a second abort, or any other failure, stands.
+# jvm_aborted RC STDOUT_FILE: whether a command's status and stdout are such an abort.
+jvm_aborted() { (($1 == 134)) && grep -q 'A fatal error has been detected by the Java Runtime' "$2"; }
 dmaudit() {
   local out rc
   out=$(mktemp)
   (cd "$REPO" && bin/dmaudit "$@") >"$out"; rc=$?
-  if ((rc == 134)) && grep -q 'A fatal error has been detected by the Java Runtime' "$out"; then
+  if jvm_aborted "$rc" "$out"; then
     { echo "[history] the JVM aborted running dmaudit $1 (rc 134); once more. Its report:"; cat "$out"; } >>"$log"
     (cd "$REPO" && bin/dmaudit "$@") >"$out"; rc=$?
   fi
@@ -76,7 +78,7 @@ start_listener() {
 # The same rule as dmaudit() above: one JVM abort before "listening" is logged and the listener
 # started once more on a clean slate (nothing has happened yet); any other exit stands.
 if ! start_listener; then
-  if ((lis_rc == 134)) && grep -q 'A fatal error has been detected by the Java Runtime' "$OUT/history-listener.stdout"; then
+  if jvm_aborted "$lis_rc" "$OUT/history-listener.stdout"; then
     for f in stdout stderr rc; do mv "$OUT/history-listener.$f" "$OUT/history-listener-abort.$f"; done
     rm -rf "$WORK/state" "$OUT/history-listen.jsonl"
     say "the JVM aborted starting the listener; once more (its report: history-listener-abort.stdout)"

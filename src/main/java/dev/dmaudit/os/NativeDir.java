@@ -224,12 +224,11 @@ public final class NativeDir {
      * @throws UnsafeNativeDirException when the library is not on the class path or cannot be written
      */
     static String unpackSqlite(Path dir) {
-        String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
-        String resource = "org/sqlite/native/Linux/" + arch + "/" + SQLITE_LIBRARY;
+        String resource = sqliteResource();
         ClassLoader cl = NativeDir.class.getClassLoader();
         URL url = cl == null ? ClassLoader.getSystemResource(resource) : cl.getResource(resource);
         if (url == null) {
-            throw new UnsafeNativeDirException("no " + resource + " on the class path (sqlite-jdbc missing, or no build for " + arch + ")");
+            throw new UnsafeNativeDirException("no " + resource + " on the class path (sqlite-jdbc missing, or no build for " + sqliteArch() + ")");
         }
         try {
             URLConnection c = url.openConnection();
@@ -246,6 +245,15 @@ public final class NativeDir {
         } catch (IOException e) {
             throw new UnsafeNativeDirException("cannot unpack " + resource + " into " + dir + ": " + e.getMessage());
         }
+    }
+
+    /** @return sqlite-jdbc's class-path resource of its library for this machine (its own arch names) */
+    static String sqliteResource() {
+        return "org/sqlite/native/Linux/" + sqliteArch() + "/" + SQLITE_LIBRARY;
+    }
+
+    private static String sqliteArch() {
+        return System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
     }
 
     /** The library's bytes, read only when no good copy is there yet. */

@@ -231,8 +231,7 @@ class NativeDirTest {
     void sqliteLibraryIsCopiedOnceUnderItsCrcAndSizeAndADamagedCopyIsReplaced() throws Exception {
         Path d = base.resolve("dmaudit");
         assertThat(NativeDir.ensureSafe(d, uid())).isNull();
-        String resource = "org/sqlite/native/Linux/" + (System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch"))
-                + "/" + NativeDir.SQLITE_LIBRARY;
+        String resource = NativeDir.sqliteResource();
         byte[] lib;
         try (var in = NativeDir.class.getClassLoader().getResourceAsStream(resource)) {
             assertThat(in).as(resource + " on the test class path (sqlite-jdbc's jar)").isNotNull();
