@@ -58,7 +58,7 @@ final class ListenerSettings {
      */
     EventPipeline pipeline(Sink terminal, boolean nameDevices, EventFilter filter) {
         try {
-            return pipeline.filter(filter).nameDevices(nameDevices ? sysfsRoot : null).sink(terminal).build();
+            return pipeline.filter(filter).nameDevices(nameDevices ? sysfsRoot : null).build(terminal);
         } finally {
             pipeline.filter(this.filter);
         }

@@ -406,5 +406,23 @@ public final class EventPipeline {
         public EventPipeline build() {
             return new EventPipeline(this);
         }
+
+        /**
+         * Builds a pipeline into {@code terminal} without this builder keeping it: a builder that
+         * serves several pipelines (a listener's settings, then its warm-up's throwaway ones) must
+         * not hold the last one's sink, and with it that pipeline's queue and buffers.
+         *
+         * @param terminal where this pipeline's events go; the builder's own {@link #sink} is kept
+         * @return the pipeline
+         */
+        public EventPipeline build(Sink terminal) {
+            Sink kept = sink;
+            sink = Objects.requireNonNull(terminal);
+            try {
+                return new EventPipeline(this);
+            } finally {
+                sink = kept;
+            }
+        }
     }
 }

@@ -95,6 +95,36 @@ class DecoderWarmupTest {
         assertTrue(twin.bursts.stream().allMatch(n -> n == 1), "lone events, one per burst: " + twin.bursts);
     }
 
+    /**
+     * The warm-up's throwaway pipelines, their queues and the sinks' twins (an output's twin holds
+     * its 64 KiB line buffer) are garbage once it has run: the settings, which the listener keeps
+     * for its whole life, do not hold the last pipeline's sink.
+     */
+    @Test
+    @Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void theSettingsKeepNoneOfTheWarmUpsPipelines() throws Exception {
+        ListenerSettings settings = new ListenerSettings();
+        java.lang.ref.ReferenceQueue<Sink> gone = new java.lang.ref.ReferenceQueue<>();
+        List<java.lang.ref.WeakReference<Sink>> twins = new ArrayList<>();
+        settings.sinks.add(new Recording(null) {
+            @Override
+            public Sink warmUpTwin() {
+                Recording twin = new Recording(null);
+                twins.add(new java.lang.ref.WeakReference<>(twin, gone));
+                return twin;
+            }
+        });
+        DecoderWarmup.run(settings, 2_000, 60_000);
+        assertEquals(1, twins.size());
+        // The twin is reachable only through what the warm-up left behind, if anything.
+        java.lang.ref.Reference<? extends Sink> cleared = null;
+        for (int i = 0; i < 50 && cleared == null; i++) {
+            System.gc();
+            cleared = gone.remove(100);
+        }
+        assertTrue(cleared != null, "the warm-up's twin sink is still reachable from the listener's settings");
+    }
+
     /** The lone events' pipeline passes every event; the listener's own keeps its filter. */
     @Test
     void theListenersFilterIsKept() throws Exception {
