@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,12 +26,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class EventQueue implements Sink {
     private static final System.Logger LOG = System.getLogger(EventQueue.class.getName());
     private static final int BATCH = 256;
+    /** The queue's slots before a burst needs more (it doubles up to the capacity). */
+    static final int INITIAL_SLOTS = 1024;
     /** Larger end-of-burst batches are a storm's: they go to the consumer, so reading goes on. */
     static final int DIRECT_MAX = 8;
     private static final Event END = Event.of(new AuditEvent(0, 0, List.of(), AuditEvent.Completion.FLUSH), null);
 
     private final int capacity;
-    private final ArrayBlockingQueue<Event> queue;
+    private final GrowingBlockingQueue<Event> queue;
     /** Producer side only (the reader, or close() once the reader has ended). */
     private final ArrayList<Event> batch = new ArrayList<>(BATCH);
     private final AtomicLong delivered = new AtomicLong();
@@ -57,7 +57,8 @@ final class EventQueue implements Sink {
 
     EventQueue(int capacity) {
         this.capacity = capacity;
-        this.queue = new ArrayBlockingQueue<>(capacity + 1); // +1: END always fits
+        // +1: END always fits. A few KiB at first, not all the slots: an idle listener holds no events.
+        this.queue = new GrowingBlockingQueue<>(capacity + 1, Math.min(capacity + 1, INITIAL_SLOTS));
     }
 
     @Override
@@ -142,7 +143,7 @@ final class EventQueue implements Sink {
         if (ended) {
             return null;
         }
-        Event e = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        Event e = queue.poll(timeout.toNanos());
         return e == null ? null : endOrEvent(e);
     }
 
