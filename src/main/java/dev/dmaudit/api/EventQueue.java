@@ -115,8 +115,8 @@ final class EventQueue implements Sink {
 
     private void publish() {
         for (int i = 0; i < batch.size(); i++) {
-            // Single producer: the size check cannot race with another offer, and END keeps its slot.
-            if (queue.size() < capacity && queue.offer(batch.get(i))) {
+            // At most capacity events: END keeps its slot.
+            if (queue.offer(batch.get(i), capacity)) {
                 published++;
             } else {
                 long n = dropped.incrementAndGet();

@@ -37,10 +37,20 @@ final class GrowingBlockingQueue<E> {
 
     /** @return whether {@code e} was added (false: the queue holds its bound) */
     boolean offer(E e) {
+        return offer(e, bound);
+    }
+
+    /**
+     * Adds {@code e} only while fewer than {@code limit} elements are held: the slots above it stay
+     * free for later offers with a higher limit (the listener's end marker), in one locked step.
+     *
+     * @return whether {@code e} was added
+     */
+    boolean offer(E e, int limit) {
         Objects.requireNonNull(e);
         lock.lock();
         try {
-            if (count == bound) {
+            if (count >= Math.min(limit, bound)) {
                 return false;
             }
             if (count == items.length) {

@@ -28,6 +28,20 @@ class GrowingBlockingQueueTest {
         assertFalse(q.offer(11));
     }
 
+    /** A limit below the bound keeps the slots above it for an offer without one (the end marker). */
+    @Test
+    void anOfferWithALimitLeavesTheSlotsAboveItFree() {
+        GrowingBlockingQueue<Integer> q = new GrowingBlockingQueue<>(4, 1);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(q.offer(i, 3), "element " + i);
+        }
+        assertFalse(q.offer(3, 3), "at its limit");
+        assertEquals(3, q.size());
+        assertTrue(q.offer(-1), "the last slot is still there");
+        assertFalse(q.offer(4, 10), "a limit above the bound is the bound");
+        assertEquals(0, q.poll());
+    }
+
     /** Growth while the oldest elements sit at the end of the array and the newest wrapped to its start. */
     @Test
     void keepsTheOrderWhenItGrowsWrappedAround() {
