@@ -81,7 +81,8 @@ final class EventAssembler {
         records++;
         expire(nowMillis);
         long serial = r.serial();
-        Open e = last != null && last.serial == serial ? last : open.get(serial);
+        // Nothing open (a log of bio-level DM_EVENTs): no boxed key, no map lookup.
+        Open e = last != null && last.serial == serial ? last : open.isEmpty() ? null : open.get(serial);
         if (r.type() == RecordTypes.EOE) {
             if (e == null) {
                 strayEoe++;
@@ -124,6 +125,9 @@ final class EventAssembler {
      * @param nowMillis the current time on the caller's clock
      */
     void expire(long nowMillis) {
+        if (open.isEmpty()) {
+            return;
+        }
         Iterator<Open> it = open.values().iterator();
         while (it.hasNext()) {
             Open e = it.next();

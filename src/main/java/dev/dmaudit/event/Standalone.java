@@ -6,6 +6,8 @@ import dev.dmaudit.record.RecordTypes;
 
 /** Which records complete their event on arrival: those that never have companions. */
 final class Standalone {
+    private static final AuditFields.Keys KEYS = new AuditFields.Keys("sector", "pid");
+
     private Standalone() {
     }
 
@@ -16,8 +18,8 @@ final class Standalone {
             // Target-level ones (sector=?) are logged in the ioctl's syscall context: they share
             // the serial of the DM_CTRL/SYSCALL/EOE that follow, so they wait like any other.
             AuditFields f = r.fields();
-            int sector = f.indexOf("sector");
-            return sector >= 0 && !f.valueIs(sector, "?") && !f.has("pid");
+            int[] at = f.indexesOf(KEYS, new int[2]);
+            return at[0] >= 0 && !f.valueIs(at[0], "?") && at[1] < 0;
         }
         // User-space messages and the daemon-liveness probe are single records.
         return RecordTypes.isUserSpace(t) || t == RecordTypes.REPLACE;

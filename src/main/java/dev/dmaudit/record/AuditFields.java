@@ -14,24 +14,6 @@ public final class AuditFields {
     private static final AuditFields EMPTY = new AuditFields(new byte[0], 0, 0, FieldScanner.MODE_TOP);
     private static final ValueKind[] KINDS = ValueKind.values();
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    private static final class Scratch {
-        int[] spans = new int[FieldScanner.STRIDE * 64];
-        final int[] count = new int[1];
-    }
-
-    /** The result of the scan: final fields, so a record read on another thread sees it whole. */
-    private static final class Scanned {
-        final int[] spans;
-        final int count;
-
-        Scanned(int[] spans, int count) {
-            this.spans = spans;
-            this.count = count;
-        }
-    }
-
     private final byte[] text;
     private final int from;
     private final int to;
@@ -41,7 +23,7 @@ public final class AuditFields {
      * because most records of a {@code decode --all} to text or raw are written without their
      * fields being read (the scan was a fifth of that CPU). Two threads may both scan: same result.
      */
-    private Scanned scanned;
+    private FieldScanner.Spans scanned;
 
     private AuditFields(byte[] text, int from, int to, int mode) {
         this.text = text;
@@ -49,7 +31,7 @@ public final class AuditFields {
         this.to = to;
         this.mode = mode;
         if (from >= to) {
-            scanned = new Scanned(new int[0], 0);
+            scanned = FieldScanner.Spans.NONE;
         }
     }
 
@@ -57,19 +39,15 @@ public final class AuditFields {
         return from >= to ? EMPTY : new AuditFields(text, from, to, mode);
     }
 
-    private Scanned scanned() {
-        Scanned s = scanned;
-        return s != null ? s : scanNow();
-    }
-
-    /** Out of line: the accessors inline {@link #scanned()}, not the scan. */
-    private Scanned scanNow() {
-        // Scan into a per-thread scratch array, keep an exact-size copy: one allocation per record.
-        Scratch t = SCRATCH.get();
-        t.spans = FieldScanner.scan(text, from, to, mode, t.spans, t.count);
-        int n = t.count[0];
-        Scanned s = new Scanned(java.util.Arrays.copyOf(t.spans, n * FieldScanner.STRIDE), n);
-        scanned = s;
+    private FieldScanner.Spans scanned() {
+        FieldScanner.Spans s = scanned;
+        if (s == null) {
+            // One call the JIT does not inline (too large): every accessor below inlines this
+            // check, and the scan's set-up (thread-local scratch, copy) used to be compiled into
+            // the DM typing once for each field it reads (fourteen copies).
+            s = FieldScanner.scan(text, from, to, mode);
+            scanned = s;
+        }
         return s;
     }
 
@@ -185,6 +163,75 @@ public final class AuditFields {
     }
 
     /**
+     * A fixed list of keys to look up together: {@link #indexesOf} finds them all in one pass over
+     * the fields. The device-mapper typing asks up to nine keys of every record, and one
+     * {@link #indexOf} each walked the fields nine times (issue 15).
+     */
+    public static final class Keys {
+        private final String[] keys;
+
+        /** @param keys the keys, each as {@link #key(int)} returns it */
+        public Keys(String... keys) {
+            this.keys = keys.clone();
+        }
+
+        /** @return how many keys; {@link #indexesOf}'s array needs at least this many elements */
+        public int size() {
+            return keys.length;
+        }
+    }
+
+    /**
+     * As {@link #indexOf} for each of the keys, in one pass.
+     *
+     * @param keys the keys
+     * @param out  receives, at each key's position in {@code keys}, the index of the first field
+     *             with that key, or -1
+     * @return out
+     */
+    public int[] indexesOf(Keys keys, int[] out) {
+        String[] k = keys.keys;
+        java.util.Arrays.fill(out, 0, k.length, -1);
+        int[] sp = spans();
+        int n = scanned().count;
+        int missing = k.length;
+        for (int i = 0; i < n && missing > 0; i++) {
+            int o = i * FieldScanner.STRIDE;
+            int len = sp[o + 1] - sp[o];
+            boolean renamed = sp[o + 4] >>> FieldScanner.NAME_SHIFT != FieldScanner.NAME_AS_WRITTEN;
+            for (int j = 0; j < k.length; j++) {
+                // The length first: it tells most keys apart without reading the text.
+                if (out[j] < 0 && (k[j].length() == len || renamed) && keyIs(o, k[j])) {
+                    out[j] = i;
+                    missing--;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The value of field i, made once per distinct text: for values from a small vocabulary that
+     * are asked for every record (a device-mapper module, op or device), so that a million records
+     * make a handful of strings. Any other value is made as {@link #value(int)} makes it.
+     *
+     * @param i field index
+     * @return {@link #value(int)}
+     */
+    public String word(int i) {
+        int[] sp = spans();
+        int o = offset(i);
+        int from = sp[o + 2];
+        int to = sp[o + 3];
+        if (to - from > Words.MAX || (sp[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
+                || sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
+            return value(i);
+        }
+        return Words.get(text, from, to);
+    }
+
+    /**
      * @param key a field key
      * @return the index of the first field with that key, or -1
      */
@@ -242,12 +289,20 @@ public final class AuditFields {
      * @return the value
      */
     public long getLong(String key, long absent) {
-        int[] sp = spans();
         int i = indexOf(key);
-        if (i < 0) {
-            return absent;
-        }
-        int o = i * FieldScanner.STRIDE;
+        return i < 0 ? absent : longValue(i, absent);
+    }
+
+    /**
+     * Parses field i's value as a decimal number.
+     *
+     * @param i      field index
+     * @param absent what to return when the value is unset or not a number
+     * @return the value
+     */
+    public long longValue(int i, long absent) {
+        int[] sp = spans();
+        int o = offset(i);
         return parseLong(sp[o + 2], sp[o + 3], absent);
     }
 

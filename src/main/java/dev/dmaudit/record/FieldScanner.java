@@ -37,11 +37,28 @@ final class FieldScanner {
 
     private static final int EXECVE = 1309;
 
+    /** The result of a scan: final fields, so a record read on another thread sees it whole. */
+    static final class Spans {
+        static final Spans NONE = new Spans(new int[0], 0);
+        final int[] spans;
+        final int count;
+
+        Spans(int[] spans, int count) {
+            this.spans = spans;
+            this.count = count;
+        }
+    }
+
+    /** Per thread: a scan fills this array, and keeps an exact-size copy (one allocation per record). */
+    private static final ThreadLocal<int[][]> SCRATCH = ThreadLocal.withInitial(() -> new int[][] {new int[STRIDE * 64]});
+
     /**
-     * @return the spans array (possibly reallocated); its element 0..count*STRIDE-1 filled, and the
-     *     field count stored by the caller from {@link #lastCount}
+     * @return the spans of the fields in b[from, to): elements 0..count*STRIDE-1 of its array, STRIDE
+     *     ints per field
      */
-    static int[] scan(byte[] b, int from, int to, int mode, int[] spans, int[] countOut) {
+    static Spans scan(byte[] b, int from, int to, int mode) {
+        int[][] scratch = SCRATCH.get();
+        int[] spans = scratch[0];
         int n = 0;
         int p = from;
         int prefix = NAME_AS_WRITTEN; // a bare old/new right before this key
@@ -123,8 +140,8 @@ final class FieldScanner {
             prefix = NAME_AS_WRITTEN;
             n++;
         }
-        countOut[0] = n;
-        return spans;
+        scratch[0] = spans;
+        return new Spans(java.util.Arrays.copyOf(spans, n * STRIDE), n);
     }
 
     /**
