@@ -107,12 +107,9 @@ final class IsoTime {
      * @param millis epoch milliseconds
      * @return b
      */
-    StringBuilder appendTo(StringBuilder b, long millis) {
+    TextLine appendTo(TextLine b, long millis) {
         format(millis);
-        for (int i = 0; i < length; i++) {
-            b.append((char) out[i]);
-        }
-        return b;
+        return b.append(out, 0, length);
     }
 
     /**

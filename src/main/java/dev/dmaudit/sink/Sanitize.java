@@ -22,8 +22,14 @@ public final class Sanitize {
         }
         int n = s.length();
         int i = 0;
-        while (i < n && !needsEscape(s.charAt(i))) {
-            i++;
+        while (i < n) {
+            char c = s.charAt(i);
+            // Printable ASCII first: nearly every character, decided in three comparisons.
+            if ((c >= 0x20 && c < 0x7f && c != '\\') || !needsEscape(c)) {
+                i++;
+            } else {
+                break;
+            }
         }
         if (i == n) {
             return s.toString();

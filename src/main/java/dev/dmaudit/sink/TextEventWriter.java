@@ -29,8 +29,8 @@ final class TextEventWriter implements EventWriter {
     private static final ThreadLocal<IsoTime> TIMES = ThreadLocal.withInitial(IsoTime::new);
 
     private final LineBuffer out;
-    /** One line's text, reused: formatted here, then copied to {@link #out} as bytes. */
-    private final StringBuilder line = new StringBuilder(256);
+    /** One line's text, reused: formatted here as UTF-8, then copied to {@link #out}. */
+    private final TextLine line = new TextLine(256);
     /** {@code --interpret}, or null. */
     private final Interpreter interpreter;
 
@@ -41,8 +41,8 @@ final class TextEventWriter implements EventWriter {
 
     @Override
     public void write(Event ev, DeviceHealth health) throws IOException {
-        StringBuilder b = line;
-        b.setLength(0);
+        TextLine b = line;
+        b.clear(1 << 16); // one huge event does not keep its buffer
         if (ev.dm() == null && interpreter == null) {
             records(b, ev.audit());
             suffix(b, ev);
@@ -56,12 +56,8 @@ final class TextEventWriter implements EventWriter {
             }
             b.append(health.stale() ? ", as of " + health.observedAt() + "]" : "]");
         }
-        out.text(b);
+        out.bytes(b.bytes(), 0, b.length());
         out.endLine();
-        if (b.capacity() > 1 << 16) {
-            line.setLength(0);
-            line.trimToSize(); // one huge event does not keep its buffer
-        }
     }
 
     /**
@@ -69,7 +65,7 @@ final class TextEventWriter implements EventWriter {
      * @return its text line without the device status and newline (also journald's MESSAGE)
      */
     static String line(Event ev) {
-        return line(new StringBuilder(160), ev, null).toString();
+        return line(new TextLine(160), ev, null).toString();
     }
 
     /**
@@ -78,14 +74,14 @@ final class TextEventWriter implements EventWriter {
      * as it is): no String per record, no second pass over it (a third of a mixed log's text CPU).
      * Leaves b empty or holding the text not yet in {@link #out}.
      */
-    private void records(StringBuilder b, AuditEvent event) {
+    private void records(TextLine b, AuditEvent event) {
         TIMES.get().appendTo(b, event.timeMillis()).append(' ');
         b.append("serial=").append(event.serial());
         for (AuditRecord r : event.records()) {
             recordHead(b, r);
             int len = r.bodyLength();
-            out.text(b);
-            b.setLength(0);
+            out.bytes(b.bytes(), 0, b.length());
+            b.clear(1 << 16);
             int start = out.length();
             byte[] buf = out.ensure(len);
             r.copyBody(buf, start);
@@ -102,27 +98,27 @@ final class TextEventWriter implements EventWriter {
         }
     }
 
-    private static StringBuilder recordHead(StringBuilder b, AuditRecord r) {
+    private static TextLine recordHead(TextLine b, AuditRecord r) {
         // An audit.log line's unknown type name is kept as written: untrusted too.
         return b.append(" | ").append(Sanitize.visible(r.typeName())).append(' ');
     }
 
-    private static StringBuilder line(StringBuilder b, Event ev, Interpreter interpreter) {
+    private static TextLine line(TextLine b, Event ev, Interpreter interpreter) {
         format(b, ev.audit(), ev.dm(), interpreter);
         return suffix(b, ev);
     }
 
     /** The repeat count and location that follow an event's text. */
-    private static StringBuilder suffix(StringBuilder b, Event ev) {
+    private static TextLine suffix(TextLine b, Event ev) {
         if (ev.repeatSummary()) {
-            b.append(" (repeated ").append(ev.count()).append(" more times, ").append(Instant.ofEpochMilli(ev.firstMillis()))
-                    .append(" .. ").append(Instant.ofEpochMilli(ev.lastMillis())).append(')');
+            b.append(" (repeated ").append(ev.count()).append(" more times, ").append(Instant.ofEpochMilli(ev.firstMillis()).toString())
+                    .append(" .. ").append(Instant.ofEpochMilli(ev.lastMillis()).toString()).append(')');
         }
         return ev.location() == null ? b : b.append(" \u2192 ").append(LocationFormat.text(ev.location()));
     }
 
     static String format(AuditEvent event, DmEvent dm) {
-        return format(new StringBuilder(160), event, dm, null).toString();
+        return format(new TextLine(160), event, dm, null).toString();
     }
 
     /**
@@ -131,7 +127,7 @@ final class TextEventWriter implements EventWriter {
      *                    as {@code ausearch -i} shows them; or null
      * @return b
      */
-    private static StringBuilder format(StringBuilder b, AuditEvent event, DmEvent dm, Interpreter interpreter) {
+    private static TextLine format(TextLine b, AuditEvent event, DmEvent dm, Interpreter interpreter) {
         TIMES.get().appendTo(b, event.timeMillis()).append(' ');
         if (dm == null) {
             b.append("serial=").append(event.serial());
@@ -209,12 +205,12 @@ final class TextEventWriter implements EventWriter {
     }
 
     /** {@code MAJ:MIN} as DeviceNumber.toString writes it, without making that string per event. */
-    private static StringBuilder device(StringBuilder b, DeviceNumber d) {
+    private static TextLine device(TextLine b, DeviceNumber d) {
         return b.append(d.major()).append(':').append(d.minor());
     }
 
     /** {@code key=value} for each field, interpreted where it has an interpretation, as {@code ausearch -i} writes a record. */
-    private static void interpreted(StringBuilder b, AuditRecord r, Interpreter interpreter) {
+    private static void interpreted(TextLine b, AuditRecord r, Interpreter interpreter) {
         AuditFields f = r.fields();
         for (int i = 0; i < f.size(); i++) {
             String shown = interpreter.interpret(r, i);
