@@ -23,6 +23,8 @@ class LineBufferTest {
         ByteArrayOutputStream mine = new ByteArrayOutputStream();
         ByteArrayOutputStream theirs = new ByteArrayOutputStream();
         LineBuffer buf = new LineBuffer(mine);
+        ByteArrayOutputStream lines = new ByteArrayOutputStream(); // the text output's TextLine
+        TextLine text = new TextLine(4);
         Writer w = new OutputStreamWriter(theirs, StandardCharsets.UTF_8);
         for (int line = 0; line < 5_000; line++) {
             StringBuilder s = new StringBuilder();
@@ -32,12 +34,30 @@ class LineBufferTest {
             }
             buf.text(s);
             buf.endLine();
+            text.clear(64);
+            text.append(s.toString()).append('\n');
+            lines.write(text.bytes(), 0, text.length());
             w.write(s.toString());
             w.write('\n');
         }
         buf.flush();
         w.flush();
         assertThat(mine.toByteArray()).isEqualTo(theirs.toByteArray());
+        assertThat(lines.toByteArray()).isEqualTo(theirs.toByteArray());
+    }
+
+    @Test
+    void textLineWritesNumbersCharsAndNullAsStringBuilderDoes() {
+        long[] numbers = {0, 7, -7, 10, 99, 100, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, Integer.MIN_VALUE};
+        TextLine line = new TextLine(1);
+        StringBuilder sb = new StringBuilder();
+        for (long v : numbers) {
+            line.append(v).append(' ');
+            sb.append(v).append(' ');
+        }
+        line.append((String) null).append('\u2192').append('x');
+        sb.append((String) null).append('\u2192').append('x');
+        assertThat(line.toString()).isEqualTo(sb.toString());
     }
 
     @Test
