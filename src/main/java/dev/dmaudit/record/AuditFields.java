@@ -212,9 +212,10 @@ public final class AuditFields {
     }
 
     /**
-     * The value of field i, made once per distinct text: for values from a small vocabulary that
-     * are asked for every record (a device-mapper module, op or device), so that a million records
-     * make a handful of strings. Any other value is made as {@link #value(int)} makes it.
+     * The value of field i, made once per distinct text while that text stays in a small shared
+     * table: for values from a small vocabulary that are asked for every record (a device-mapper
+     * module, op or device), so that a million records make a handful of strings. Hex-encoded and
+     * long values are made as {@link #value(int)} makes them.
      *
      * @param i field index
      * @return {@link #value(int)}
