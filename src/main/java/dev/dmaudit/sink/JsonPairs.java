@@ -55,17 +55,11 @@ final class JsonPairs implements SerializableString {
                 put((byte) ',');
             }
             put((byte) '[');
-            int n = f.keyBytes(i, scratch);
-            if (isAscii(n)) {
-                quoted(scratch, n);
-            } else {
+            if (!quotedAscii(f.keyBytes(i, scratch))) {
                 quoted(f.key(i));
             }
             put((byte) ',');
-            n = f.valueBytes(i, scratch);
-            if (isAscii(n)) {
-                quoted(scratch, n);
-            } else {
+            if (!quotedAscii(f.valueBytes(i, scratch))) {
                 quoted(f.value(i)); // decoded hex, or non-ASCII
             }
             put((byte) ']');
@@ -79,26 +73,30 @@ final class JsonPairs implements SerializableString {
         return len;
     }
 
-    /** @return whether scratch[0, n) holds n ≥ 0 ASCII bytes */
-    private boolean isAscii(int n) {
-        for (int i = 0; i < n; i++) {
-            if (scratch[i] < 0) {
-                return false;
-            }
+    /**
+     * Appends scratch[0, n) quoted when it is n ≥ 0 ASCII bytes, checking and escaping in one pass.
+     *
+     * @return false, with nothing appended, when n is negative or a byte is not ASCII
+     */
+    private boolean quotedAscii(int n) {
+        if (n < 0) {
+            return false;
         }
-        return n >= 0;
-    }
-
-    private void quoted(byte[] src, int n) {
         ensure(2 + 6 * n); // the worst case: every byte a control byte
         byte[] b = buf;
+        byte[] src = scratch;
         int p = len;
         b[p++] = '"';
         for (int i = 0; i < n; i++) {
-            p = ascii(b, p, src[i]);
+            byte c = src[i];
+            if (c < 0) {
+                return false; // len not moved: what was written is dropped
+            }
+            p = ascii(b, p, c);
         }
         b[p++] = '"';
         len = p;
+        return true;
     }
 
     private void quoted(String s) {
