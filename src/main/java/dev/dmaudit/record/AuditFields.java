@@ -13,6 +13,10 @@ import java.util.List;
 public final class AuditFields {
     private static final AuditFields EMPTY = new AuditFields(new byte[0], 0, 0, FieldScanner.MODE_TOP);
     private static final ValueKind[] KINDS = ValueKind.values();
+    /** {@link #word}'s strings; longer values are not kept: a vocabulary's words are short. */
+    private static final TextTable<String> WORDS = new TextTable<>(512,
+            (b, from, to) -> new String(b, from, to - from, StandardCharsets.UTF_8));
+    private static final int WORD_MAX = 48;
 
     private final byte[] text;
     private final int from;
@@ -225,11 +229,11 @@ public final class AuditFields {
         int o = offset(i);
         int from = sp[o + 2];
         int to = sp[o + 3];
-        if (to - from > Words.MAX || (sp[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
+        if (to - from > WORD_MAX || (sp[o + 4] & FieldScanner.KIND_MASK) == ValueKind.HEX.ordinal()
                 || sp[o + 4] >>> FieldScanner.NAME_SHIFT == FieldScanner.NAME_SEPERMS) {
             return value(i);
         }
-        return Words.get(text, from, to);
+        return WORDS.get(text, from, to);
     }
 
     /**

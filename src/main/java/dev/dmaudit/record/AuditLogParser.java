@@ -1,7 +1,6 @@
 package dev.dmaudit.record;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Parses auditd's {@code audit.log} lines: {@code [node=HOST ]type=NAME msg=audit(…): fields},
@@ -12,8 +11,8 @@ import java.util.Arrays;
 public final class AuditLogParser {
     private static final byte GROUP_SEPARATOR = 0x1d;
     private final TypeMapping mapping;
-    /** Type texts seen, by a hash of their bytes (a collision replaces the entry). */
-    private final TypeName[] names = new TypeName[256];
+    /** Type texts seen: a parser shared by threads sees an entry whole or not at all. */
+    private final TextTable<TypeName> names = new TextTable<>(256, AuditLogParser::typeName);
 
     /** @param mapping how to read type numbers (see {@link TypeMapping}) */
     public AuditLogParser(TypeMapping mapping) {
@@ -69,7 +68,7 @@ public final class AuditLogParser {
         if (te < 0 || te == ts) {
             throw new MalformedRecordException("expected type=NAME msg=", ts);
         }
-        TypeName tn = typeName(text, ts, te);
+        TypeName tn = names.get(text, ts, te);
         String name = tn.name;
         int received = tn.received;
         p = te + 1;
@@ -94,28 +93,16 @@ public final class AuditLogParser {
      * The type text of a line and its number, from {@link #names} when seen before: a log uses a
      * few dozen types, and a String plus a hash lookup per line was ~8 % of decoding a mixed log.
      */
-    private TypeName typeName(byte[] text, int from, int to) {
-        int h = 0;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + text[i];
-        }
-        int slot = (h ^ (h >>> 8)) & (names.length - 1);
-        TypeName t = names[slot];
-        if (t != null && Arrays.equals(t.bytes, 0, t.bytes.length, text, from, to)) {
-            return t;
-        }
+    private static TypeName typeName(byte[] text, int from, int to) {
         String name = new String(text, from, to - from, StandardCharsets.US_ASCII);
         int received = RecordTypes.number(name);
         if (received < 0 && isDigits(name)) {
             received = Integer.parseInt(name);
         }
-        t = new TypeName(Arrays.copyOfRange(text, from, to), name, received);
-        names[slot] = t;
-        return t;
+        return new TypeName(name, received);
     }
 
-    /** Immutable, so a parser shared by threads sees an entry whole or not at all. */
-    private record TypeName(byte[] bytes, String name, int received) {
+    private record TypeName(String name, int received) {
     }
 
     private static boolean isDigits(String s) {
