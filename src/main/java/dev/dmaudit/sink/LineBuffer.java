@@ -35,18 +35,11 @@ final class LineBuffer {
     void text(CharSequence s) {
         int len = s.length();
         ensure(len);
-        byte[] b = buf;
-        int p = n;
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                n = p;
-                bytes(s.subSequence(i, len).toString().getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            b[p++] = (byte) c;
+        int ascii = TextLine.copyAscii(s, buf, n);
+        n += ascii;
+        if (ascii < len) {
+            bytes(s.subSequence(ascii, len).toString().getBytes(StandardCharsets.UTF_8));
         }
-        n = p;
     }
 
     /**

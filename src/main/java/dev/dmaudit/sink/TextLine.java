@@ -29,18 +29,28 @@ final class TextLine {
         }
         int len = s.length();
         ensure(len);
-        byte[] d = b;
-        int p = n;
+        int ascii = copyAscii(s, b, n);
+        n += ascii;
+        return ascii == len ? this : bytes(s.substring(ascii).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Copies the ASCII chars that start s, byte for byte: the fast path of both UTF-8 encoders of
+     * the text outputs (this line, and {@link LineBuffer#text}).
+     *
+     * @param dst where they go, with room for all of s from {@code at}
+     * @return how many were copied: {@code s.length()} when s is all ASCII
+     */
+    static int copyAscii(CharSequence s, byte[] dst, int at) {
+        int len = s.length();
         for (int i = 0; i < len; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
-                n = p;
-                return bytes(s.substring(i).getBytes(StandardCharsets.UTF_8));
+                return i;
             }
-            d[p++] = (byte) c;
+            dst[at + i] = (byte) c;
         }
-        n = p;
-        return this;
+        return len;
     }
 
     /**
