@@ -24,8 +24,11 @@ final class EventAssembler {
     private final int maxOpen;
     private final int maxRecords;
     private final Consumer<AuditEvent> sink;
-    // Insertion order = arrival order of each event's first record, so the head expires first.
+    // Insertion order = arrival order of each event's first record: the head is evicted first.
     private final LinkedHashMap<Long, Open> open = new LinkedHashMap<>();
+    // The same events by deadline: not arrival order when a log's times step back.
+    private final DeadlineQueue deadlines = new DeadlineQueue();
+    private long arrivals;
     /**
      * The open event of the last record, or null once it left {@link #open}: an event's records
      * come one after the other, so most records find it here without boxing a key for the map.
@@ -38,16 +41,15 @@ final class EventAssembler {
     private long strayEoe;
     private long truncated;
 
-    private static final class Open {
+    private static final class Open extends DeadlineQueue.Entry {
         final long serial;
         final long timeMillis;
-        final long deadline;
         final List<AuditRecord> records = new ArrayList<>(6);
 
-        Open(long serial, long timeMillis, long deadline) {
+        Open(long serial, long timeMillis, long deadline, long arrival) {
+            super(deadline, arrival);
             this.serial = serial;
             this.timeMillis = timeMillis;
-            this.deadline = deadline;
         }
     }
 
@@ -88,6 +90,7 @@ final class EventAssembler {
                 strayEoe++;
             } else {
                 open.remove(serial);
+                deadlines.remove(e);
                 last = null;
                 events++;
                 sink.accept(new AuditEvent(e.serial, e.timeMillis, e.records, AuditEvent.Completion.EOE, r));
@@ -104,37 +107,38 @@ final class EventAssembler {
                 Iterator<Open> it = open.values().iterator();
                 Open oldest = it.next();
                 it.remove();
+                deadlines.remove(oldest);
                 evicted++;
                 emit(oldest, AuditEvent.Completion.EVICTED);
             }
-            e = new Open(serial, r.timeMillis(), nowMillis + timeoutMillis);
+            e = new Open(serial, r.timeMillis(), nowMillis + timeoutMillis, arrivals++);
             open.put(serial, e);
+            deadlines.add(e);
         }
         e.records.add(r);
         last = e;
         if (e.records.size() >= maxRecords) {
             open.remove(serial);
+            deadlines.remove(e);
             truncated++;
             emit(e, AuditEvent.Completion.TRUNCATED);
         }
     }
 
     /**
-     * Emits events whose timeout has passed.
+     * Emits events whose timeout has passed, earliest deadline first. Every such event, not only
+     * those opened before the first one still waiting: after a log's times step back, an event
+     * opened before the step waits for its own time to come again (as auparse's does) without
+     * holding back the events opened after it.
      *
      * @param nowMillis the current time on the caller's clock
      */
     void expire(long nowMillis) {
-        if (open.isEmpty()) {
-            return;
-        }
-        Iterator<Open> it = open.values().iterator();
-        while (it.hasNext()) {
-            Open e = it.next();
-            if (e.deadline > nowMillis) {
-                break;
-            }
-            it.remove();
+        DeadlineQueue.Entry first;
+        while ((first = deadlines.first()) != null && first.deadline <= nowMillis) {
+            Open e = (Open) first;
+            deadlines.remove(e);
+            open.remove(e.serial);
             timedOut++;
             emit(e, AuditEvent.Completion.TIMEOUT);
         }
@@ -146,13 +150,15 @@ final class EventAssembler {
         while (it.hasNext()) {
             Open e = it.next();
             it.remove();
+            deadlines.remove(e);
             emit(e, AuditEvent.Completion.FLUSH);
         }
     }
 
     /** @return the earliest deadline of an open event, or Long.MAX_VALUE when none is open */
     long nextDeadline() {
-        return open.isEmpty() ? Long.MAX_VALUE : open.values().iterator().next().deadline;
+        DeadlineQueue.Entry first = deadlines.first();
+        return first == null ? Long.MAX_VALUE : first.deadline;
     }
 
     long records() {

@@ -72,6 +72,40 @@ class EventAssemblerTest {
     }
 
     @Test
+    void anEventOpenedBeforeTheLogsTimeSteppedBackDoesNotHoldBackTheOthers() {
+        // Logs concatenated newest first (cat audit.log audit.log.1): an event left open at the end
+        // of the newer one waits for its own time, the older log's events time out on theirs.
+        EventAssembler a = new EventAssembler(300, 16, out::add);
+        a.accept(rec("type=SYSCALL msg=audit(100.000:1): syscall=16"), 100_000);
+        a.accept(rec("type=SYSCALL msg=audit(10.000:2): syscall=16"), 10_000);
+        a.accept(rec("type=SYSCALL msg=audit(10.100:3): syscall=16"), 10_100);
+        assertThat(out).isEmpty();
+        assertThat(a.nextDeadline()).isEqualTo(10_300);
+        a.accept(rec("type=SYSCALL msg=audit(10.350:4): syscall=16"), 10_350);
+        assertThat(out).extracting(AuditEvent::serial).containsExactly(2L);
+        a.expire(99_999);
+        assertThat(out).extracting(AuditEvent::serial).containsExactly(2L, 3L, 4L);
+        assertThat(out).extracting(AuditEvent::completion).containsOnly(AuditEvent.Completion.TIMEOUT);
+        assertThat(a.open()).isEqualTo(1);
+        assertThat(a.nextDeadline()).isEqualTo(100_300);
+        a.accept(rec("type=EOE msg=audit(100.000:1): "), 100_000);
+        assertThat(out).extracting(AuditEvent::serial).containsExactly(2L, 3L, 4L, 1L);
+        assertThat(a.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+        assertThat(a.evicted()).isZero();
+    }
+
+    @Test
+    void eventsWithTheSameDeadlineTimeOutInArrivalOrder() {
+        EventAssembler a = new EventAssembler(300, 64, out::add);
+        for (int s = 1; s <= 40; s++) {
+            a.accept(rec("type=SYSCALL msg=audit(10.000:" + s + "): syscall=16"), 1000);
+        }
+        a.expire(1300);
+        assertThat(out).extracting(AuditEvent::serial)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
+    }
+
+    @Test
     void openEventsAreBoundedOldestEvictedAndCounted() {
         EventAssembler a = new EventAssembler(60_000, 3, out::add);
         for (int s = 1; s <= 10; s++) {

@@ -233,31 +233,16 @@ class AuparseAgreementTest {
 
     /** Each line of the file through {@link AuditLogParser}, keyed by line number (1-based). */
     static Map<Integer, Rec> dmauditRecords(Path log) throws IOException {
-        AuditLogParser parser = new AuditLogParser();
         Map<Integer, Rec> recs = new LinkedHashMap<>();
-        byte[] all = Files.readAllBytes(log);
-        int line = 0;
-        for (int start = 0; start < all.length; ) {
-            int end = start;
-            while (end < all.length && all[end] != '\n') {
-                end++;
-            }
-            byte[] text = java.util.Arrays.copyOfRange(all, start, end); // split at \n only, as auparse does
-            start = end + 1;
-            line++;
-            AuditRecord r;
-            try {
-                r = parser.parse(text);
-            } catch (MalformedRecordException e) {
-                continue;
-            }
+        for (var e : AuparseDump.parsedLines(log).entrySet()) {
+            AuditRecord r = e.getValue();
             List<String[]> fs = new ArrayList<>();
             if (r.node() != null) {
                 fs.add(new String[] {"node", r.node(), r.node()});
             }
             add(fs, r.fields());
             add(fs, r.enriched());
-            recs.put(line, new Rec(r.typeName(), fs));
+            recs.put(e.getKey(), new Rec(r.typeName(), fs));
         }
         return recs;
     }

@@ -73,6 +73,34 @@ public final class AuparseDump {
     }
 
     /**
+     * Each line of a log through {@link AuditLogParser}, as auparse numbers them (split at \n only).
+     *
+     * @param log the log
+     * @return line number (1-based) to its record; lines that are not records are left out
+     */
+    public static java.util.SortedMap<Integer, AuditRecord> parsedLines(Path log) throws IOException {
+        AuditLogParser parser = new AuditLogParser();
+        java.util.SortedMap<Integer, AuditRecord> recs = new java.util.TreeMap<>();
+        byte[] all = Files.readAllBytes(log);
+        int line = 0;
+        for (int start = 0; start < all.length; ) {
+            int end = start;
+            while (end < all.length && all[end] != '\n') {
+                end++;
+            }
+            byte[] text = java.util.Arrays.copyOfRange(all, start, end);
+            start = end + 1;
+            line++;
+            try {
+                recs.put(line, parser.parse(text));
+            } catch (MalformedRecordException e) {
+                // not a record: auparse skips it too (AuparseAgreementTest compares what is left)
+            }
+        }
+        return recs;
+    }
+
+    /**
      * @param s a name or value as auparse-dump escapes it
      * @return the text: {@code \\} and {@code \xHH} undone
      */
