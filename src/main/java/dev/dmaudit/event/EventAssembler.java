@@ -89,9 +89,7 @@ final class EventAssembler {
             if (e == null) {
                 strayEoe++;
             } else {
-                open.remove(serial);
-                deadlines.remove(e);
-                last = null;
+                forget(e);
                 events++;
                 sink.accept(new AuditEvent(e.serial, e.timeMillis, e.records, AuditEvent.Completion.EOE, r));
             }
@@ -104,10 +102,8 @@ final class EventAssembler {
         }
         if (e == null) {
             if (open.size() >= maxOpen) {
-                Iterator<Open> it = open.values().iterator();
-                Open oldest = it.next();
-                it.remove();
-                deadlines.remove(oldest);
+                Open oldest = open.values().iterator().next();
+                forget(oldest);
                 evicted++;
                 emit(oldest, AuditEvent.Completion.EVICTED);
             }
@@ -118,8 +114,7 @@ final class EventAssembler {
         e.records.add(r);
         last = e;
         if (e.records.size() >= maxRecords) {
-            open.remove(serial);
-            deadlines.remove(e);
+            forget(e);
             truncated++;
             emit(e, AuditEvent.Completion.TRUNCATED);
         }
@@ -137,8 +132,7 @@ final class EventAssembler {
         DeadlineQueue.Entry first;
         while ((first = deadlines.first()) != null && first.deadline <= nowMillis) {
             Open e = (Open) first;
-            deadlines.remove(e);
-            open.remove(e.serial);
+            forget(e);
             timedOut++;
             emit(e, AuditEvent.Completion.TIMEOUT);
         }
@@ -146,6 +140,7 @@ final class EventAssembler {
 
     /** Emits every open event (close, end of input). */
     void flush() {
+        last = null;
         Iterator<Open> it = open.values().iterator();
         while (it.hasNext()) {
             Open e = it.next();
@@ -190,11 +185,17 @@ final class EventAssembler {
         return open.size();
     }
 
-    /** An event that has left {@link #open}, except by EOE (which is emitted with its EOE record). */
-    private void emit(Open e, AuditEvent.Completion how) {
+    /** Takes an event out of {@link #open} and {@link #deadlines}, and out of {@link #last}. */
+    private void forget(Open e) {
+        open.remove(e.serial);
+        deadlines.remove(e);
         if (e == last) {
             last = null;
         }
+    }
+
+    /** An event that has left {@link #open} ({@link #forget}), except by EOE (emitted with its EOE record). */
+    private void emit(Open e, AuditEvent.Completion how) {
         events++;
         sink.accept(new AuditEvent(e.serial, e.timeMillis, e.records, how));
     }

@@ -44,8 +44,8 @@ class AuparseGroupingTest {
         }
     }
 
-    /** An auparse event: its serial and records (line number, auparse's type name), EOE left out. */
-    record AuEvent(long serial, List<Integer> lines, List<String> types) {}
+    /** An auparse event: its records' line numbers and auparse's type names, EOE left out. */
+    record AuEvent(List<Integer> lines, List<String> types) {}
 
     private static Path dump;
 
@@ -95,8 +95,9 @@ class AuparseGroupingTest {
     }
 
     /**
-     * @return the split that explains dmaudit's event d as auparse events of the same serial, one
-     *     after the other, each but the last ending in that split's record type; null if none does
+     * @return the split that explains dmaudit's event d (one serial's records) as auparse events
+     *     within it, one after the other, each but the last ending in that split's record type;
+     *     null if none does
      */
     private static Split explain(Set<Integer> d, List<AuEvent> au, Set<Set<Integer>> used) {
         for (Split s : Split.values()) {
@@ -129,7 +130,7 @@ class AuparseGroupingTest {
         AuEvent cur = null;
         for (String l : out.split("\n")) {
             if (l.startsWith("E ")) {
-                cur = new AuEvent(Long.parseLong(l.substring(2).trim()), new ArrayList<>(), new ArrayList<>());
+                cur = new AuEvent(new ArrayList<>(), new ArrayList<>());
                 events.add(cur);
             } else if (l.startsWith("R ")) {
                 String[] p = l.split(" ", 3);
